@@ -1,0 +1,40 @@
+"""Sessions: tests, lint (ruff + import-layer contract), typecheck (mypy --strict), bench."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.reuse_existing_virtualenvs = True
+nox.options.default_venv_backend = "venv"
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the whole test suite (asyncio and trio)."""
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Ruff (lint and format check) and the import-layer contract of DESIGN.md."""
+    session.install("-e", ".[lint]")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("lint-imports")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on the package."""
+    session.install("-e", ".[typecheck]")
+    session.run("mypy", "--strict", "databricks_jobs")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks (ratios against baselines measured in the same run)."""
+    session.install("-e", ".[bench]")
+    for script in sorted(session.posargs or ["benchmarks/bench_serde.py"]):
+        session.run("python", script)
