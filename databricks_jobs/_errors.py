@@ -1,0 +1,532 @@
+"""The exception tree, and the pure decision of which error a failed response becomes.
+
+::
+
+    DatabricksError
+    ├── ConfigError                  configuration missing, contradictory or malformed
+    ├── SpecError (ValueError)       a spec or argument rejected before anything was sent
+    ├── DecodeError (ValueError)     a payload that cannot become the model asked for
+    ├── ClientClosedError            a Workspace used after aclose()
+    ├── OutcomeUnknown               a non-idempotent request failed ambiguously: it may have
+    │                                been applied, so it was not retried (see .error)
+    ├── TransportError               no usable HTTP response
+    │   ├── ConnectionFailed         .request_sent says whether any byte left this host
+    │   └── RequestTimeout           .phase: connect | read | write | pool | total
+    ├── ApiError                     the service answered with an error status
+    │   ├── BadRequest                 400
+    │   │   ├── InvalidParameterValue
+    │   │   └── InvalidState
+    │   ├── Unauthenticated            401
+    │   ├── PermissionDenied           403
+    │   ├── NotFound                   404, and "Job 1 does not exist." on jobs/get and friends
+    │   ├── Conflict                   409
+    │   │   └── AlreadyExists
+    │   ├── TooManyRequests            429
+    │   │   ├── RateLimited            request throttling; .retry_after
+    │   │   └── ConcurrentRunsLimit    "There are already 5 active runs (limit: 5)"
+    │   └── ServerError                5xx
+    │       ├── InternalError          500
+    │       ├── Unimplemented          501
+    │       ├── BadGateway             502
+    │       ├── ServiceUnavailable     503
+    │       └── GatewayTimeout         504
+    └── WaitError
+        ├── RunFailed                a waited run ended other than SUCCESS; .run, .outcome
+        └── WaitTimeout              a wait outlived its deadline; .run (last seen)
+
+`error_from_response` decides, in this order: known path and message overrides, 429 message
+patterns, the body's ``error_code``, then the HTTP status.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import re
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
+
+__all__ = [
+    "AlreadyExists",
+    "ApiError",
+    "BadGateway",
+    "BadRequest",
+    "ClientClosedError",
+    "ConcurrentRunsLimit",
+    "ConfigError",
+    "Conflict",
+    "ConnectionFailed",
+    "DatabricksError",
+    "DecodeError",
+    "GatewayTimeout",
+    "InternalError",
+    "InvalidParameterValue",
+    "InvalidState",
+    "NotFound",
+    "OutcomeUnknown",
+    "PermissionDenied",
+    "RateLimited",
+    "RequestTimeout",
+    "RunFailed",
+    "ServerError",
+    "ServiceUnavailable",
+    "SpecError",
+    "TooManyRequests",
+    "TransportError",
+    "Unauthenticated",
+    "Unimplemented",
+    "WaitError",
+    "WaitTimeout",
+    "error_from_response",
+    "parse_retry_after",
+]
+
+
+class DatabricksError(Exception):
+    """Base of every error this library raises.
+
+    `request_sent` is False when the caller's request never left this host (the error came
+    before sending: a refused connection, a failed token fetch), so repeating it is safe.
+    """
+
+    request_sent: bool = True
+
+
+class ConfigError(DatabricksError):
+    """The configuration is missing, contradictory or malformed."""
+
+
+class SpecError(DatabricksError, ValueError):
+    """A spec or argument was rejected on this side, before any request was sent.
+
+    `field` is the dotted path of the offending field (``tasks[2].depends_on``), when known.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}" if field else message)
+
+
+class DecodeError(DatabricksError, ValueError):
+    """A payload could not be turned into the requested type.
+
+    `path` names where it went wrong (``settings.tasks[3].notebook_task``), when known.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.path = path
+        self.message = message
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+class ClientClosedError(DatabricksError, RuntimeError):
+    """The Workspace was used after `aclose()` (or after its `async with` block ended)."""
+
+
+class OutcomeUnknown(DatabricksError):
+    """A request that is not safe to repeat failed in a way that leaves its outcome unknown.
+
+    The request may or may not have been applied on the server (a job may have been created,
+    a repair started), so it was not retried. `error` is what went wrong.
+    """
+
+    def __init__(self, method: str, path: str, error: DatabricksError) -> None:
+        self.method = method
+        self.path = path
+        self.error = error
+        super().__init__(
+            f"{method} {path}: the outcome is unknown and the request was not retried, because "
+            f"repeating it could apply it twice (it may have been applied): {error}"
+        )
+
+
+class TransportError(DatabricksError):
+    """No usable HTTP response: the connection failed or timed out.
+
+    `request_sent` says whether any byte of the caller's request had left this host (decided
+    by the transports this library ships from their own progress records).
+    """
+
+    def __init__(
+        self, message: str, *, method: str = "", path: str = "", request_sent: bool = False
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.request_sent = request_sent
+        self.attempts = 1
+        self.message = message
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        where = f"{self.method} {self.path}: " if self.method else ""
+        tries = f" (after {self.attempts} attempts)" if self.attempts > 1 else ""
+        return f"{where}{self.message}{tries}"
+
+
+class ConnectionFailed(TransportError):
+    """The connection could not be made, or broke. `request_sent` tells which side of sending."""
+
+
+class RequestTimeout(TransportError):
+    """A timeout expired. `phase` is connect, read, write, pool or total (the whole call)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        phase: Literal["connect", "read", "write", "pool", "total"],
+        method: str = "",
+        path: str = "",
+        request_sent: bool = False,
+    ) -> None:
+        self.phase = phase
+        super().__init__(message, method=method, path=path, request_sent=request_sent)
+
+
+class ApiError(DatabricksError):
+    """The service answered with an error status.
+
+    Carries the HTTP `status`, the service's `error_code` and `message`, the `request_id`
+    when known, the structured `details`, the `raw` body, and how many `attempts` were made.
+    `request_sent` is False when the error came from fetching a token before the request.
+    """
+
+    default_status: ClassVar[int | None] = None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        error_code: str | None = None,
+        method: str = "",
+        path: str = "",
+        request_id: str | None = None,
+        details: tuple[Mapping[str, Any], ...] = (),
+        raw: bytes = b"",
+        retry_after: float | None = None,
+    ) -> None:
+        self.message = message
+        self.status = status
+        self.error_code = error_code
+        self.method = method
+        self.path = path
+        self.request_id = request_id
+        self.details = details
+        self.raw = raw
+        self.retry_after = retry_after
+        self.attempts = 1
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        where = f"{self.method} {self.path} " if self.method else ""
+        code = f" {self.error_code}" if self.error_code else ""
+        tail = []
+        if self.request_id:
+            tail.append(f"request id {self.request_id}")
+        if self.attempts > 1:
+            tail.append(f"after {self.attempts} attempts")
+        extra = f" ({', '.join(tail)})" if tail else ""
+        return f"{where}-> {self.status}{code}: {self.message}{extra}"
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status={self.status}, error_code={self.error_code!r}, "
+            f"message={self.message!r})"
+        )
+
+
+class BadRequest(ApiError):
+    """400: the request was malformed or invalid."""
+
+
+class InvalidParameterValue(BadRequest):
+    """400 INVALID_PARAMETER_VALUE: a parameter has a value the service refuses."""
+
+
+class InvalidState(BadRequest):
+    """INVALID_STATE: the object is not in a state that allows the operation."""
+
+
+class Unauthenticated(ApiError):
+    """401: missing, expired or wrong credentials."""
+
+
+class PermissionDenied(ApiError):
+    """403: the caller may not do this."""
+
+
+class NotFound(ApiError):
+    """The job, run or object does not exist (404, or the jobs service's 400 equivalent)."""
+
+
+class Conflict(ApiError):
+    """409: the request conflicts with the current state."""
+
+
+class AlreadyExists(Conflict):
+    """The object to create already exists."""
+
+
+class TooManyRequests(ApiError):
+    """429: the service refused for load or limit reasons."""
+
+
+class RateLimited(TooManyRequests):
+    """Request throttling: slow down and retry. `retry_after` is the advised wait in seconds."""
+
+
+class ConcurrentRunsLimit(TooManyRequests):
+    """The job already has its maximum of active runs. Retrying soon will not help."""
+
+
+class ServerError(ApiError):
+    """5xx: the service failed."""
+
+
+class InternalError(ServerError):
+    """500: internal error on the service side."""
+
+
+class Unimplemented(ServerError):
+    """501: the service does not implement this."""
+
+
+class BadGateway(ServerError):
+    """502: a gateway in front of the service failed."""
+
+
+class ServiceUnavailable(ServerError):
+    """503: the service is temporarily unavailable."""
+
+
+class GatewayTimeout(ServerError):
+    """504: a gateway in front of the service timed out."""
+
+
+class WaitError(DatabricksError):
+    """A wait for a run did not end in success."""
+
+
+class RunFailed(WaitError):
+    """A waited run ended other than SUCCESS. `run` is the final run, `outcome` what it means."""
+
+    def __init__(self, message: str, *, run: Any, outcome: Any = None) -> None:
+        self.run = run
+        self.outcome = outcome
+        super().__init__(message)
+
+
+class WaitTimeout(WaitError, TimeoutError):
+    """A wait outlived its deadline. `run` is the last state seen (None if never read)."""
+
+    def __init__(self, message: str, *, run: Any = None) -> None:
+        self.run = run
+        super().__init__(message)
+
+
+# --- deciding the error --------------------------------------------------------------------
+
+_BY_STATUS: dict[int, type[ApiError]] = {
+    400: BadRequest,
+    401: Unauthenticated,
+    403: PermissionDenied,
+    404: NotFound,
+    409: Conflict,
+    429: RateLimited,
+    500: InternalError,
+    501: Unimplemented,
+    502: BadGateway,
+    503: ServiceUnavailable,
+    504: GatewayTimeout,
+}
+
+_BY_ERROR_CODE: dict[str, type[ApiError]] = {
+    "INVALID_PARAMETER_VALUE": InvalidParameterValue,
+    "INVALID_STATE": InvalidState,
+    "BAD_REQUEST": BadRequest,
+    "MALFORMED_REQUEST": BadRequest,
+    "UNAUTHENTICATED": Unauthenticated,
+    "PERMISSION_DENIED": PermissionDenied,
+    "RESOURCE_DOES_NOT_EXIST": NotFound,
+    "NOT_FOUND": NotFound,
+    "RESOURCE_CONFLICT": Conflict,
+    "ABORTED": Conflict,
+    "RESOURCE_ALREADY_EXISTS": AlreadyExists,
+    "ALREADY_EXISTS": AlreadyExists,
+    "REQUEST_LIMIT_EXCEEDED": RateLimited,
+    "RESOURCE_EXHAUSTED": RateLimited,
+    "TOO_MANY_REQUESTS": RateLimited,
+    "INTERNAL_ERROR": InternalError,
+    "INTERNAL_SERVER_ERROR": InternalError,
+    "NOT_IMPLEMENTED": Unimplemented,
+    "TEMPORARILY_UNAVAILABLE": ServiceUnavailable,
+    "SERVICE_UNAVAILABLE": ServiceUnavailable,
+    "DEADLINE_EXCEEDED": GatewayTimeout,
+}
+
+_JOBS_PATH = re.compile(r"^/api/2\.\d+/jobs/")
+_MISSING_OBJECT = re.compile(r"^(Job|Run|Task run) \d+ does not exist", re.IGNORECASE)
+_CONCURRENT_RUNS = re.compile(
+    r"already \d+ active runs|maximum (number of )?concurrent runs|max(imum)?_concurrent_runs",
+    re.IGNORECASE,
+)
+_RETRY_DELAY = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
+_REQUEST_ID_HEADERS = ("x-request-id", "x-databricks-request-id")
+_MAX_TEXT_MESSAGE = 500
+
+
+def error_from_response(
+    method: str,
+    path: str,
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+) -> ApiError:
+    """Return the typed error for an HTTP error response. Pure: no I/O, never raises.
+
+    `headers` should be case-insensitive (an ``httpx.Headers``) or have lower-case keys.
+    """
+    payload = _json_object(body)
+    error_code, message, details = _read_error_body(payload, body, status)
+    request_id = _request_id(headers, details)
+    retry_after = parse_retry_after(headers, details)
+    cls = _decide_class(path, status, error_code, message)
+    return cls(
+        message,
+        status=status,
+        error_code=error_code,
+        method=method,
+        path=path,
+        request_id=request_id,
+        details=details,
+        raw=body,
+        retry_after=retry_after,
+    )
+
+
+def _decide_class(path: str, status: int, error_code: str | None, message: str) -> type[ApiError]:
+    # 1. path and message overrides: the jobs service answers a missing job or run with 400.
+    if status in (400, 404) and _JOBS_PATH.match(path) and _MISSING_OBJECT.match(message):
+        return NotFound
+    # 2. 429s: the message tells a run-limit refusal from throttling (both use the same code).
+    if status == 429 or error_code == "REQUEST_LIMIT_EXCEEDED":
+        if _CONCURRENT_RUNS.search(message):
+            return ConcurrentRunsLimit
+        if status == 429:
+            return RateLimited
+    # 3. the service's error code, 4. the HTTP status.
+    if error_code and error_code in _BY_ERROR_CODE:
+        return _BY_ERROR_CODE[error_code]
+    if status in _BY_STATUS:
+        return _BY_STATUS[status]
+    if 500 <= status < 600:
+        return ServerError
+    return ApiError
+
+
+def _json_object(body: bytes) -> dict[str, Any] | None:
+    if not body or body.lstrip()[:1] != b"{":
+        return None
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _read_error_body(
+    payload: dict[str, Any] | None, body: bytes, status: int
+) -> tuple[str | None, str, tuple[Mapping[str, Any], ...]]:
+    if payload is not None:
+        code = payload.get("error_code")
+        message = payload.get("message")
+        if message is None:
+            # API 1.2 used {"error": "..."}; SCIM uses {"detail": "..."}.
+            message = payload.get("error") or payload.get("detail")
+        raw_details = payload.get("details")
+        details = (
+            tuple(d for d in raw_details if isinstance(d, Mapping))
+            if isinstance(raw_details, list)
+            else ()
+        )
+        return (
+            str(code) if code is not None else None,
+            str(message) if message is not None else _status_phrase(status),
+            details,
+        )
+    return None, _text_message(body, status), ()
+
+
+def _text_message(body: bytes, status: int) -> str:
+    text = body.decode("utf-8", errors="replace").strip()
+    if not text:
+        return _status_phrase(status)
+    if text[:1] == "<":
+        title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", text, re.IGNORECASE | re.DOTALL)
+        found = title or heading
+        label = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", found.group(1))).strip() if found else ""
+        return f"{_status_phrase(status)} (HTML page{': ' + label if label else ''})"
+    text = re.sub(r"\s+", " ", text)
+    if len(text) > _MAX_TEXT_MESSAGE:
+        text = text[:_MAX_TEXT_MESSAGE] + "..."
+    return text
+
+
+def _status_phrase(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def _request_id(headers: Mapping[str, str], details: tuple[Mapping[str, Any], ...]) -> str | None:
+    for detail in details:
+        if str(detail.get("@type", "")).endswith("RequestInfo") and detail.get("request_id"):
+            return str(detail["request_id"])
+    for name in _REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value:
+            return value
+    return None
+
+
+def parse_retry_after(
+    headers: Mapping[str, str],
+    details: tuple[Mapping[str, Any], ...] = (),
+    *,
+    now: float | None = None,
+) -> float | None:
+    """Return the advised wait in seconds from ``Retry-After`` or a RetryInfo detail, if any.
+
+    ``Retry-After`` may be delta-seconds or an HTTP date (compared with `now`, a Unix time,
+    default the current time). Negative or unreadable values give None.
+    """
+    value = headers.get("retry-after")
+    if value:
+        value = value.strip()
+        try:
+            seconds = float(value)
+        except ValueError:
+            try:
+                when = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError, IndexError):
+                when = None
+            if when is not None and when.tzinfo is not None:
+                import time
+
+                current = time.time() if now is None else now
+                return max(0.0, when.timestamp() - current)
+        else:
+            if seconds >= 0 and seconds == seconds and seconds != float("inf"):
+                return seconds
+    for detail in details:
+        if str(detail.get("@type", "")).endswith("RetryInfo"):
+            match = _RETRY_DELAY.match(str(detail.get("retry_delay", "")))
+            if match:
+                return float(match.group(1))
+    return None
