@@ -1,0 +1,108 @@
+"""databricks-jobs: an async-first, typed, lossless client for the Databricks Jobs API 2.2.
+
+>>> from databricks_jobs import Workspace
+>>> async with Workspace.from_env() as ws:
+...     data = await ws.request("GET", "/api/2.2/jobs/list")
+"""
+
+import contextlib
+
+from ._auth import AccessToken, TokenProvider
+from ._clock import Clock, SystemClock, VirtualClock
+from ._config import Config, PoolLimits, Timeouts
+from ._errors import (
+    AlreadyExists,
+    ApiError,
+    BadGateway,
+    BadRequest,
+    ClientClosedError,
+    ConcurrentRunsLimit,
+    ConfigError,
+    Conflict,
+    ConnectionFailed,
+    DatabricksError,
+    DecodeError,
+    GatewayTimeout,
+    InternalError,
+    InvalidParameterValue,
+    InvalidState,
+    NotFound,
+    OutcomeUnknown,
+    PermissionDenied,
+    RateLimited,
+    RequestTimeout,
+    RunFailed,
+    ServerError,
+    ServiceUnavailable,
+    SpecError,
+    TooManyRequests,
+    TransportError,
+    Unauthenticated,
+    Unimplemented,
+    WaitError,
+    WaitTimeout,
+    error_from_response,
+)
+from ._retry import RetryPolicy
+from ._types import NOT_GIVEN, NotGiven
+from ._version import __version__
+from ._workspace import Workspace
+
+__all__ = [
+    "NOT_GIVEN",
+    "AccessToken",
+    "AlreadyExists",
+    "ApiError",
+    "BadGateway",
+    "BadRequest",
+    "ClientClosedError",
+    "Clock",
+    "ConcurrentRunsLimit",
+    "Config",
+    "ConfigError",
+    "Conflict",
+    "ConnectionFailed",
+    "DatabricksError",
+    "DecodeError",
+    "GatewayTimeout",
+    "InternalError",
+    "InvalidParameterValue",
+    "InvalidState",
+    "NotFound",
+    "NotGiven",
+    "OutcomeUnknown",
+    "PermissionDenied",
+    "PoolLimits",
+    "RateLimited",
+    "RequestTimeout",
+    "RetryPolicy",
+    "RunFailed",
+    "ServerError",
+    "ServiceUnavailable",
+    "SpecError",
+    "SystemClock",
+    "Timeouts",
+    "TokenProvider",
+    "TooManyRequests",
+    "TransportError",
+    "Unauthenticated",
+    "Unimplemented",
+    "VirtualClock",
+    "WaitError",
+    "WaitTimeout",
+    "Workspace",
+    "__version__",
+    "error_from_response",
+]
+
+
+def _present_as_public() -> None:
+    """Show exported classes and functions as ``databricks_jobs.X`` in reprs and tracebacks."""
+    for name in __all__:
+        value = globals()[name]
+        if isinstance(value, type) or (callable(value) and hasattr(value, "__module__")):
+            with contextlib.suppress(AttributeError, TypeError):
+                value.__module__ = __name__
+
+
+_present_as_public()

@@ -1,0 +1,39 @@
+"""``python -m databricks_jobs``: show the version, the transports and the resolved configuration.
+
+It makes no network request. Exit status 0 when a configuration resolves, 2 otherwise.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ._config import resolve_config
+from ._errors import ConfigError
+from ._version import __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print what a `Workspace.from_env()` would use, secrets masked."""
+    import os
+
+    print(f"databricks-jobs {__version__}")
+    try:
+        import aiohttp  # noqa: F401
+    except ImportError:  # pragma: no cover - aiohttp is a core dependency
+        print("transports: httpx (aiohttp not installed)")
+    else:
+        print("transports: aiohttp on asyncio (default), httpx on trio or when chosen")
+    try:
+        config = resolve_config({}, os.environ)
+    except ConfigError as exc:
+        print(f"configuration: not resolved: {exc}")
+        print("set DATABRICKS_HOST and DATABRICKS_TOKEN, or write a ~/.databrickscfg profile")
+        return 2
+    print("configuration:")
+    for key, value in config.describe().items():
+        print(f"  {key}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

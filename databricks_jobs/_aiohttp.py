@@ -1,0 +1,114 @@
+"""An httpx transport over aiohttp (asyncio only), imported when first chosen.
+
+It reports failures as our `ConnectionFailed` / `RequestTimeout` with ``request_sent`` taken
+from aiohttp's trace signals (headers sent), because aiohttp's exception classes do not say
+whether the request left: a connection dropped after a full request can surface as a
+connect timeout.
+"""
+
+from __future__ import annotations
+
+import ssl
+from types import SimpleNamespace
+from typing import Any, Literal
+
+import aiohttp
+import httpx
+import yarl
+
+from ._config import PoolLimits
+from ._errors import ConnectionFailed, RequestTimeout
+
+__all__ = ["AiohttpTransport"]
+
+_SKIP_HEADERS = frozenset({"content-length", "transfer-encoding", "connection"})
+
+
+async def _on_headers_sent(
+    session: aiohttp.ClientSession, context: SimpleNamespace, params: Any
+) -> None:
+    progress = context.trace_request_ctx
+    if progress is not None:
+        progress["sent"] = True
+
+
+class AiohttpTransport(httpx.AsyncBaseTransport):
+    """Sends httpx requests with one pooled `aiohttp.ClientSession` (created at first use)."""
+
+    def __init__(self, *, limits: PoolLimits, verify: ssl.SSLContext) -> None:
+        self._limits = limits
+        self._ssl = verify
+        self._session: aiohttp.ClientSession | None = None
+
+    def _open(self) -> aiohttp.ClientSession:
+        trace = aiohttp.TraceConfig()
+        trace.on_request_headers_sent.append(_on_headers_sent)
+        trace.on_request_chunk_sent.append(_on_headers_sent)
+        connector = aiohttp.TCPConnector(
+            limit=self._limits.max_connections,
+            limit_per_host=self._limits.max_connections,
+            keepalive_timeout=self._limits.keepalive_expiry,
+            ssl=self._ssl,
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            trace_configs=[trace],
+            cookie_jar=aiohttp.DummyCookieJar(),
+            auto_decompress=False,
+            trust_env=False,
+            skip_auto_headers=("User-Agent", "Accept-Encoding"),
+        )
+        return self._session
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send one request and read the whole response body."""
+        session = self._session or self._open()
+        timeouts = request.extensions.get("timeout", {})
+        connect, read, pool = timeouts.get("connect"), timeouts.get("read"), timeouts.get("pool")
+        timeout = aiohttp.ClientTimeout(
+            total=None,
+            connect=(connect or 0) + (pool or 0) if connect is not None else None,
+            sock_connect=connect,
+            sock_read=read,
+        )
+        headers = [
+            (name, value)
+            for name, value in request.headers.multi_items()
+            if name.lower() not in _SKIP_HEADERS
+        ]
+        body = await request.aread()
+        progress = {"sent": False}
+        try:
+            async with session.request(
+                request.method,
+                yarl.URL(str(request.url), encoded=True),
+                data=body or None,
+                headers=headers,
+                timeout=timeout,
+                allow_redirects=False,
+                trace_request_ctx=progress,
+            ) as response:
+                content = await response.read()
+                return httpx.Response(
+                    status_code=response.status,
+                    headers=list(response.raw_headers),
+                    stream=httpx.ByteStream(content),
+                    extensions={"http_version": b"HTTP/1.1"},
+                )
+        except TimeoutError as exc:
+            sent = progress["sent"]
+            phase: Literal["read", "connect"] = "read" if sent else "connect"
+            raise RequestTimeout(
+                f"{phase} timeout ({type(exc).__name__})", phase=phase, request_sent=sent
+            ) from exc
+        except (aiohttp.ClientError, OSError) as exc:
+            sent = progress["sent"]
+            what = str(exc) or type(exc).__name__
+            when = "after the request was sent" if sent else "before the request was sent"
+            raise ConnectionFailed(f"connection failed {when}: {what}", request_sent=sent) from exc
+
+    async def aclose(self) -> None:
+        """Close the session and its connections."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None

@@ -1,0 +1,235 @@
+"""The one place where encoding, retries, auth and HTTP meet: `ApiClient.call`.
+
+Every request of a Workspace goes through `call`: a single call from a web handler, a poll
+of a waiter, each item of a bulk batch. GET parameters go in the query string (booleans as
+``true``/``false``), bodies are JSON, and only what the caller set is sent.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any, Final
+
+import anyio
+import httpx
+
+from ._clock import Clock
+from ._errors import ApiError, DecodeError, RequestTimeout, error_from_response
+from ._http import HttpClient
+from ._retry import RetryPolicy, call_with_retries
+from ._types import JSONObject, QueryValue
+
+__all__ = ["ApiClient", "encode_body", "encode_query"]
+
+logger = logging.getLogger("databricks_jobs.http")
+
+SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+"""Methods that may be repeated without applying anything twice (RFC 9110 idempotent)."""
+_REDACTED_HEADERS: Final = frozenset(
+    {"authorization", "cookie", "x-databricks-azure-sp-management-token"}
+)
+_SNIPPET: Final = 200
+
+
+def encode_query(query: Mapping[str, QueryValue] | None) -> dict[str, str | list[str]]:
+    """Return query parameters as strings: None left out, booleans ``true``/``false``."""
+    encoded: dict[str, str | list[str]] = {}
+    for key, value in (query or {}).items():
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            encoded[key] = [_scalar(item) for item in value]
+        else:
+            encoded[key] = _scalar(value)
+    return encoded
+
+
+def _scalar(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    return str(value)
+
+
+def encode_body(body: Mapping[str, Any] | None) -> bytes | None:
+    """Return a JSON body (no NaN or infinity; None for no body)."""
+    if body is None:
+        return None
+    try:
+        return json.dumps(body, separators=(",", ":"), allow_nan=False).encode()
+    except (TypeError, ValueError) as exc:
+        raise DecodeError(f"the request body cannot be written as JSON: {exc}") from None
+
+
+class ApiClient:
+    """Sends API calls with retries, auth and a total deadline. One per Workspace."""
+
+    def __init__(
+        self,
+        *,
+        http: HttpClient,
+        auth: httpx.Auth,
+        retry: RetryPolicy,
+        clock: Clock,
+        total_timeout: float | None,
+        debug_headers: bool = False,
+    ) -> None:
+        self.http = http
+        self.auth = auth
+        self.retry = retry
+        self.clock = clock
+        self.total_timeout = total_timeout
+        self.debug_headers = debug_headers
+
+    def build_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, QueryValue] | None = None,
+        body: Mapping[str, Any] | None = None,
+    ) -> httpx.Request:
+        """Return the exact request `call` would send (without credentials)."""
+        return self.http.build_request(
+            method.upper(), path, params=encode_query(query) or None, content=encode_body(body)
+        )
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, QueryValue] | None = None,
+        body: Mapping[str, Any] | None = None,
+        idempotent: bool | None = None,
+    ) -> JSONObject:
+        """Send a request, retrying as the policy allows, and return the decoded JSON object.
+
+        `idempotent` says whether repeating the request is safe; by default GET, PUT and
+        DELETE are, POST and PATCH are not (pass True when the body has an idempotency token).
+        """
+        request = self.build_request(method, path, query=query, body=body)
+        safe = request.method in SAFE_METHODS if idempotent is None else idempotent
+        attempt_number = 0
+
+        async def attempt() -> JSONObject:
+            nonlocal attempt_number
+            attempt_number += 1
+            return await self._send_once(request, attempt_number)
+
+        if self.total_timeout is None:
+            return await call_with_retries(
+                attempt,
+                policy=self.retry,
+                safe=safe,
+                clock=self.clock,
+                method=request.method,
+                path=path,
+            )
+        try:
+            with anyio.fail_after(self.total_timeout):
+                return await call_with_retries(
+                    attempt,
+                    policy=self.retry,
+                    safe=safe,
+                    clock=self.clock,
+                    method=request.method,
+                    path=path,
+                )
+        except TimeoutError:
+            raise RequestTimeout(
+                f"no answer within the total deadline of {self.total_timeout:g} s "
+                f"({attempt_number} attempt{'s' if attempt_number != 1 else ''})",
+                phase="total",
+                method=request.method,
+                path=path,
+                request_sent=attempt_number > 0,
+            ) from None
+
+    async def _send_once(self, request: httpx.Request, attempt_number: int) -> JSONObject:
+        started = time.perf_counter()
+        try:
+            response = await self.http.send(request, auth=self.auth)
+        except Exception as exc:
+            self._log(request, f"failed ({type(exc).__name__})", started, attempt_number)
+            raise
+        self._log(request, str(response.status_code), started, attempt_number)
+        status = response.status_code
+        if status >= 300:
+            raise self._error(request, response)
+        return _decode(request, response)
+
+    def _error(self, request: httpx.Request, response: httpx.Response) -> ApiError:
+        path = request.url.path
+        if status_is_redirect(response.status_code):
+            location = response.headers.get("location", "an unknown place")
+            return ApiError(
+                f"the server redirected to {location}; redirects are not followed, so that "
+                "credentials never reach another host (check the host setting)",
+                status=response.status_code,
+                method=request.method,
+                path=path,
+                raw=response.content,
+            )
+        return error_from_response(
+            request.method, path, response.status_code, response.headers, response.content
+        )
+
+    def _log(self, request: httpx.Request, outcome: str, started: float, attempt: int) -> None:
+        if not logger.isEnabledFor(logging.DEBUG):
+            return
+        elapsed = (time.perf_counter() - started) * 1000
+        if self.debug_headers:
+            headers = {
+                k: ("****" if k.lower() in _REDACTED_HEADERS else v)
+                for k, v in request.headers.items()
+            }
+            logger.debug(
+                "%s %s -> %s in %.1f ms (attempt %d) headers=%s",
+                request.method,
+                request.url.path,
+                outcome,
+                elapsed,
+                attempt,
+                headers,
+            )
+        else:
+            logger.debug(
+                "%s %s -> %s in %.1f ms (attempt %d)",
+                request.method,
+                request.url.path,
+                outcome,
+                elapsed,
+                attempt,
+            )
+
+
+def status_is_redirect(status: int) -> bool:
+    """True for 3xx statuses."""
+    return 300 <= status < 400
+
+
+def _decode(request: httpx.Request, response: httpx.Response) -> JSONObject:
+    content = response.content
+    if not content.strip():
+        return {}
+    try:
+        value = json.loads(content)
+    except ValueError:
+        kind = response.headers.get("content-type", "no content type")
+        snippet = content[:_SNIPPET].decode("utf-8", errors="replace")
+        raise DecodeError(
+            f"{request.method} {request.url.path} answered {response.status_code} with a body "
+            f"that is not JSON ({kind}): {snippet!r}"
+        ) from None
+    if not isinstance(value, dict):
+        raise DecodeError(
+            f"{request.method} {request.url.path} answered with JSON that is not an object "
+            f"({type(value).__name__})"
+        )
+    return value

@@ -1,0 +1,286 @@
+"""The one pooled HTTP client of a Workspace, its transport, and transport errors mapped to ours.
+
+Transports: ``"aiohttp"`` (an httpx transport over aiohttp; asyncio only, about six times
+cheaper per call than httpx's own at high concurrency), ``"httpx"`` (httpx's own transport;
+any event loop), ``"auto"`` (aiohttp on asyncio when it imports, httpx otherwise, decided at
+the first request), or any ``httpx.AsyncBaseTransport`` (tests, the in-process emulator).
+
+Whether a failed request had started to leave this host is decided here, by the transports
+we ship, from their own progress records (httpcore trace events, aiohttp trace signals), and
+reported as ``request_sent`` on `ConnectionFailed` / `RequestTimeout`. Exception classes are
+not trusted for this: an aiohttp-backed transport can report a connection dropped after a
+full request as a connect timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import platform
+import ssl
+from collections.abc import Mapping
+from typing import Any, Final, Literal, TypeAlias
+
+import anyio
+import httpx
+
+from ._config import PoolLimits, Timeouts
+from ._errors import ClientClosedError, ConnectionFailed, RequestTimeout, TransportError
+from ._version import __version__
+
+__all__ = ["HttpClient", "TransportChoice", "user_agent"]
+
+TransportChoice: TypeAlias = "Literal['auto', 'httpx', 'aiohttp'] | httpx.AsyncBaseTransport"
+_TRANSPORT_NAMES: Final = ("auto", "httpx", "aiohttp")
+_SENT_EVENTS: Final = ("send_request_headers", "send_request_body")
+_TIMEOUT_PHASES: Final[Mapping[type[httpx.TimeoutException], str]] = {
+    httpx.ConnectTimeout: "connect",
+    httpx.ReadTimeout: "read",
+    httpx.WriteTimeout: "write",
+    httpx.PoolTimeout: "pool",
+}
+
+
+def user_agent(extra: str | None = None) -> str:
+    """Return the User-Agent: this library and version, then Python's and httpx's."""
+    base = (
+        f"databricks-jobs/{__version__} python/{platform.python_version()} "
+        f"httpx/{httpx.__version__}"
+    )
+    return f"{base} {extra}" if extra else base
+
+
+class _SendProgress:
+    """Records, from httpcore trace events, whether any byte of the request was sent."""
+
+    __slots__ = ("sent",)
+
+    def __init__(self) -> None:
+        self.sent = False
+
+    async def trace(self, event_name: str, info: Mapping[str, Any]) -> None:
+        if (
+            not self.sent
+            and event_name.endswith(".started")
+            and any(marker in event_name for marker in _SENT_EVENTS)
+        ):
+            self.sent = True
+
+
+class TracingHTTPTransport(httpx.AsyncBaseTransport):
+    """httpx's own transport, reporting failures as our errors with ``request_sent`` known."""
+
+    def __init__(self, *, limits: PoolLimits, verify: ssl.SSLContext) -> None:
+        self._inner = httpx.AsyncHTTPTransport(
+            verify=verify,
+            limits=httpx.Limits(
+                max_connections=limits.max_connections,
+                max_keepalive_connections=limits.max_keepalive_connections,
+                keepalive_expiry=limits.keepalive_expiry,
+            ),
+            trust_env=False,
+        )
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send through httpcore, recording progress with its trace hook."""
+        progress = _SendProgress()
+        request.extensions = {**request.extensions, "trace": progress.trace}
+        try:
+            return await self._inner.handle_async_request(request)
+        except httpx.TimeoutException as exc:
+            phase = _TIMEOUT_PHASES.get(type(exc), "read")
+            raise RequestTimeout(
+                f"{phase} timeout: {exc or type(exc).__name__}",
+                phase=phase,  # type: ignore[arg-type]
+                request_sent=progress.sent,
+            ) from exc
+        except httpx.TransportError as exc:
+            raise ConnectionFailed(
+                _describe(exc, progress.sent), request_sent=progress.sent
+            ) from exc
+
+    async def aclose(self) -> None:
+        """Close the pooled connections."""
+        await self._inner.aclose()
+
+
+def _describe(exc: BaseException, sent: bool) -> str:
+    what = str(exc) or type(exc).__name__
+    when = "after the request was sent" if sent else "before the request was sent"
+    return f"connection failed {when}: {what}"
+
+
+class HttpClient:
+    """Owns one pooled `httpx.AsyncClient`, built at the first request (never at construction).
+
+    Not for direct use: `Workspace` builds one and every request goes through `send`.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        timeouts: Timeouts,
+        limits: PoolLimits,
+        transport: TransportChoice = "auto",
+        verify: ssl.SSLContext | str | bool = True,
+        user_agent_extra: str | None = None,
+    ) -> None:
+        if isinstance(transport, str) and transport not in _TRANSPORT_NAMES:
+            raise ValueError(
+                f"transport must be one of {', '.join(_TRANSPORT_NAMES)} or an "
+                f"httpx.AsyncBaseTransport, got {transport!r}"
+            )
+        if verify is False:
+            raise ValueError(
+                "TLS verification cannot be turned off; pass a CA bundle path or an "
+                "ssl.SSLContext that trusts your certificates instead"
+            )
+        self.base_url = base_url
+        self.timeouts = timeouts
+        self.limits = limits
+        self._choice = transport
+        self._verify = verify
+        self._headers = {"User-Agent": user_agent(user_agent_extra), "Accept": "application/json"}
+        self._client: httpx.AsyncClient | None = None
+        self._ours = False
+        self._transport_name: str | None = None
+        self._closed = False
+
+    @property
+    def transport_name(self) -> str | None:
+        """The transport in use (``aiohttp``, ``httpx`` or the class name), None before use."""
+        return self._transport_name
+
+    @property
+    def closed(self) -> bool:
+        """True after `aclose`."""
+        return self._closed
+
+    def build_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | list[str]] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Request:
+        """Return the request a call would send (for dry runs, logging and `send`)."""
+        request_headers = dict(self._headers)
+        if content is not None:
+            request_headers["Content-Type"] = "application/json"
+        if headers:
+            request_headers.update(headers)
+        return httpx.Request(
+            method,
+            self.base_url + path,
+            params=params,
+            content=content,
+            headers=request_headers,
+            extensions={"timeout": self._httpx_timeout().as_dict()},
+        )
+
+    async def send(self, request: httpx.Request, *, auth: httpx.Auth | None) -> httpx.Response:
+        """Send one request (no retries here); raise `TransportError` subclasses on failure."""
+        client = self._client_for_loop()
+        try:
+            response = await client.send(
+                request, auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT
+            )
+        except TransportError as exc:
+            exc.method, exc.path = request.method, request.url.path
+            raise
+        except httpx.TimeoutException as exc:
+            phase = _TIMEOUT_PHASES.get(type(exc), "read")
+            # Our transports raise our own errors; an httpx error escaping them comes from
+            # reading the body, so the request was sent. Foreign transports: go by class.
+            sent = True if self._ours else phase not in ("connect", "pool")
+            raise RequestTimeout(
+                f"{phase} timeout: {exc or type(exc).__name__}",
+                phase=phase,  # type: ignore[arg-type]
+                method=request.method,
+                path=request.url.path,
+                request_sent=sent,
+            ) from exc
+        except httpx.TransportError as exc:
+            sent = True if self._ours else not isinstance(exc, httpx.ConnectError)
+            raise ConnectionFailed(
+                _describe(exc, sent),
+                method=request.method,
+                path=request.url.path,
+                request_sent=sent,
+            ) from exc
+        return response
+
+    def _httpx_timeout(self) -> httpx.Timeout:
+        t = self.timeouts
+        return httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool)
+
+    def _client_for_loop(self) -> httpx.AsyncClient:
+        if self._closed:
+            raise ClientClosedError(
+                "this Workspace is closed (aclose() was called or its async with block ended); "
+                "create a new Workspace"
+            )
+        if self._client is None:
+            transport = self._make_transport()
+            self._client = httpx.AsyncClient(
+                transport=transport,
+                timeout=self._httpx_timeout(),
+                headers=self._headers,
+                follow_redirects=False,
+                trust_env=False,
+            )
+        return self._client
+
+    def _make_transport(self) -> httpx.AsyncBaseTransport:
+        choice = self._choice
+        if not isinstance(choice, str):
+            self._transport_name = type(choice).__name__
+            return choice
+        self._ours = True
+        if choice == "auto":
+            choice = "aiohttp" if _running_on_asyncio() and _aiohttp_available() else "httpx"
+        if choice == "aiohttp":
+            if not _running_on_asyncio():
+                raise RuntimeError(
+                    "the aiohttp transport runs only on asyncio; use transport='httpx' (or "
+                    "'auto') under trio"
+                )
+            from ._aiohttp import AiohttpTransport
+
+            self._transport_name = "aiohttp"
+            return AiohttpTransport(limits=self.limits, verify=self._ssl_context())
+        self._transport_name = "httpx"
+        return TracingHTTPTransport(limits=self.limits, verify=self._ssl_context())
+
+    def _ssl_context(self) -> ssl.SSLContext:
+        if isinstance(self._verify, ssl.SSLContext):
+            return self._verify
+        if isinstance(self._verify, str):
+            return ssl.create_default_context(cafile=self._verify)
+        return httpx.create_ssl_context()
+
+    async def aclose(self) -> None:
+        """Close the client and its connections; later requests raise `ClientClosedError`."""
+        self._closed = True
+        client, self._client = self._client, None
+        if client is not None:
+            with anyio.CancelScope(shield=True):
+                await client.aclose()
+
+
+def _running_on_asyncio() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _aiohttp_available() -> bool:
+    try:
+        import aiohttp  # noqa: F401
+    except ImportError:
+        return False
+    return True

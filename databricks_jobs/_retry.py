@@ -1,0 +1,204 @@
+"""The retry policy: what is retried, how long to wait, and when to give up (on tenacity).
+
+Always retried: request throttling (429 `RateLimited`), 503, and failures that happened
+before any byte of the request left (refused connections, connect and pool timeouts,
+failed token fetches). Retried only when the request is safe to repeat (GET, PUT, DELETE,
+and requests that carry an idempotency token): 500, 502, 504, read and write timeouts,
+connections dropped after sending. Any other request that fails in one of those ways raises
+`OutcomeUnknown`, because it may have been applied. A 429 that means "the job already has
+its maximum of active runs" (`ConcurrentRunsLimit`) is not retried unless asked.
+
+The first attempt runs outside tenacity: a call that succeeds at once pays nothing for the
+retry machinery. Waits go through the Workspace's clock, so a `VirtualClock` makes them
+instant in tests.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from typing import Final, TypeVar
+
+import attrs
+import tenacity
+
+from ._clock import Clock
+from ._config import Seconds, seconds
+from ._errors import (
+    BadGateway,
+    ConcurrentRunsLimit,
+    DatabricksError,
+    GatewayTimeout,
+    InternalError,
+    OutcomeUnknown,
+    RateLimited,
+    ServiceUnavailable,
+    TransportError,
+)
+
+__all__ = ["Decision", "RetryPolicy", "call_with_retries", "decide"]
+
+logger = logging.getLogger("databricks_jobs.retry")
+T = TypeVar("T")
+
+_AMBIGUOUS: Final = (InternalError, BadGateway, GatewayTimeout, TransportError)
+"""Failures after which the request may or may not have been applied."""
+
+
+def _attempts(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if not isinstance(value, int) or value < 1:
+        raise ValueError(f"attempts must be an integer of 1 or more, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class RetryPolicy:
+    """How requests are retried. Times are seconds (numbers or `timedelta`).
+
+    Gives up after `attempts` attempts or when the next wait would end past `budget`
+    seconds since the first attempt, whichever comes first. Waits grow exponentially from
+    `initial_backoff` to `max_backoff` with up to `jitter` seconds of random jitter; an
+    advised ``Retry-After`` is honoured up to `max_retry_after`.
+    """
+
+    attempts: int = attrs.field(default=6, validator=_attempts)
+    budget: float = attrs.field(default=120.0, converter=seconds)
+    initial_backoff: float = attrs.field(default=0.5, converter=seconds)
+    max_backoff: float = attrs.field(default=30.0, converter=seconds)
+    jitter: float = attrs.field(default=1.0, converter=seconds)
+    max_retry_after: float = attrs.field(default=60.0, converter=seconds)
+    retry_concurrent_runs_limit: bool = False
+
+    @classmethod
+    def never(cls) -> RetryPolicy:
+        """A policy that makes exactly one attempt."""
+        return cls(attempts=1)
+
+    def with_budget(self, budget: Seconds) -> RetryPolicy:
+        """Return a copy with another time budget."""
+        return attrs.evolve(self, budget=budget)
+
+
+class Decision(enum.Enum):
+    """What to do after a failed attempt."""
+
+    RETRY = "retry"
+    FAIL = "fail"
+    OUTCOME_UNKNOWN = "outcome unknown"
+
+
+def decide(error: BaseException, *, safe: bool, policy: RetryPolicy) -> Decision:
+    """Decide whether a failed attempt is retried. Pure.
+
+    `safe` says whether the request may be repeated without risk of applying it twice.
+    """
+    if not isinstance(error, DatabricksError):
+        return Decision.FAIL
+    if isinstance(error, ConcurrentRunsLimit):
+        return Decision.RETRY if policy.retry_concurrent_runs_limit else Decision.FAIL
+    if isinstance(error, RateLimited | ServiceUnavailable):
+        return Decision.RETRY
+    if not error.request_sent and isinstance(error, _AMBIGUOUS):
+        return Decision.RETRY
+    if isinstance(error, _AMBIGUOUS):
+        return Decision.RETRY if safe else Decision.OUTCOME_UNKNOWN
+    return Decision.FAIL
+
+
+async def call_with_retries(
+    attempt: Callable[[], Awaitable[T]],
+    *,
+    policy: RetryPolicy,
+    safe: bool,
+    clock: Clock,
+    method: str,
+    path: str,
+) -> T:
+    """Run `attempt` until it succeeds or the policy gives up; raise the last typed error."""
+    try:
+        return await attempt()
+    except DatabricksError as exc:
+        decision = decide(exc, safe=safe, policy=policy)
+        if decision is Decision.OUTCOME_UNKNOWN:
+            raise OutcomeUnknown(method, path, exc) from exc
+        if decision is Decision.FAIL or policy.attempts == 1:
+            raise
+        pending: DatabricksError | None = exc
+
+    async def again() -> T:
+        # The first failure is replayed to tenacity so it waits before the second attempt.
+        nonlocal pending
+        if pending is not None:
+            error, pending = pending, None
+            raise error
+        return await attempt()
+
+    started = clock.now()
+    retrying = tenacity.AsyncRetrying(
+        sleep=clock.sleep,
+        stop=tenacity.stop_after_attempt(policy.attempts) | _StopAtBudget(clock, started, policy),
+        wait=_Wait(policy),
+        retry=tenacity.retry_if_exception(
+            lambda e: decide(e, safe=safe, policy=policy) is Decision.RETRY
+        ),
+        before_sleep=_log_retry(method, path),
+        reraise=True,
+    )
+    attempts = 0
+    try:
+        async for attempt_state in retrying:
+            attempts = attempt_state.retry_state.attempt_number
+            with attempt_state:
+                return await again()
+    except DatabricksError as exc:
+        exc_attempts = max(attempts, 1)
+        if hasattr(exc, "attempts"):
+            exc.attempts = exc_attempts
+        if decide(exc, safe=safe, policy=policy) is Decision.OUTCOME_UNKNOWN:
+            raise OutcomeUnknown(method, path, exc) from exc
+        raise
+    raise AssertionError("unreachable: tenacity ends by returning or raising")  # pragma: no cover
+
+
+class _StopAtBudget(tenacity.stop.stop_base):
+    """Stop when the next wait would end past the time budget (on the Workspace clock)."""
+
+    def __init__(self, clock: Clock, started: float, policy: RetryPolicy) -> None:
+        self._clock, self._started, self._budget = clock, started, policy.budget
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> bool:
+        upcoming = retry_state.upcoming_sleep or 0.0
+        return self._clock.now() - self._started + upcoming > self._budget
+
+
+class _Wait(tenacity.wait.wait_base):
+    """``Retry-After`` when the service advised one (capped), else exponential with jitter."""
+
+    def __init__(self, policy: RetryPolicy) -> None:
+        self._policy = policy
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> float:
+        error = retry_state.outcome.exception() if retry_state.outcome else None
+        advised = getattr(error, "retry_after", None)
+        if isinstance(advised, int | float):
+            return min(float(advised), self._policy.max_retry_after)
+        policy = self._policy
+        exponent = min(retry_state.attempt_number - 1, 60)
+        backoff = min(policy.max_backoff, policy.initial_backoff * 2.0**exponent)
+        return backoff + random.uniform(0.0, policy.jitter)
+
+
+def _log_retry(method: str, path: str) -> Callable[[tenacity.RetryCallState], None]:
+    def log(retry_state: tenacity.RetryCallState) -> None:
+        error = retry_state.outcome.exception() if retry_state.outcome else None
+        logger.debug(
+            "%s %s: attempt %d failed (%s); retrying in %.2f s",
+            method,
+            path,
+            retry_state.attempt_number,
+            type(error).__name__,
+            retry_state.upcoming_sleep,
+        )
+
+    return log

@@ -1,0 +1,221 @@
+"""`Workspace`: the entry point that owns the configuration, the HTTP client and the auth."""
+
+from __future__ import annotations
+
+import os
+import ssl
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any, Literal, Self
+
+import httpx
+
+from ._api import ApiClient
+from ._auth import (
+    BearerTokenAuth,
+    DatabricksCliTokens,
+    OAuthClientCredentials,
+    ProvidedTokens,
+    StaticTokenAuth,
+    TokenProvider,
+)
+from ._clock import Clock, SystemClock
+from ._config import Config, PoolLimits, Timeouts, resolve_config
+from ._errors import ClientClosedError
+from ._http import HttpClient, TransportChoice
+from ._retry import RetryPolicy
+from ._types import JSONObject, QueryValue
+
+__all__ = ["Workspace"]
+
+_State = Literal["unopened", "open", "closed"]
+
+
+class Workspace:
+    """A connection to one Databricks workspace: configuration, auth and one pooled client.
+
+    Configuration comes from the arguments, then the ``DATABRICKS_*`` environment variables,
+    then a ``.databrickscfg`` profile (see `Workspace.from_env` and `Workspace.from_profile`).
+    Nothing touches the network until the first request. Use it as an async context manager,
+    or call `aclose` when done; share one Workspace across tasks (one per application).
+
+    >>> async with Workspace(host="https://example.cloud.databricks.com", token="dapi...") as ws:
+    ...     data = await ws.request("GET", "/api/2.2/jobs/list", query={"limit": 5})
+    """
+
+    def __init__(
+        self,
+        host: str | None = None,
+        token: str | None = None,
+        *,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        auth_type: str | None = None,
+        profile: str | None = None,
+        config_file: str | os.PathLike[str] | None = None,
+        token_provider: TokenProvider | None = None,
+        databricks_cli_path: str | None = None,
+        timeouts: Timeouts | None = None,
+        limits: PoolLimits | None = None,
+        retry: RetryPolicy | None = None,
+        transport: TransportChoice = "auto",
+        clock: Clock | None = None,
+        verify: ssl.SSLContext | str | Literal[True] = True,
+        user_agent_extra: str | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        arguments: dict[str, str | None] = {
+            "host": host,
+            "token": token,
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "auth_type": auth_type,
+            "profile": profile,
+            "config_file": os.fspath(config_file) if config_file is not None else None,
+            "databricks_cli_path": databricks_cli_path,
+        }
+        self.config: Config = resolve_config(
+            arguments,
+            os.environ if env is None else env,
+            has_token_provider=token_provider is not None,
+        )
+        """The resolved configuration (secrets hidden from its repr)."""
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        """The clock every wait, backoff and token expiry uses."""
+
+        if timeouts is None:
+            read = self.config.http_timeout_seconds
+            timeouts = Timeouts(read=read) if read is not None else Timeouts()
+        if retry is None:
+            budget = self.config.retry_timeout_seconds
+            retry = RetryPolicy(budget=budget) if budget is not None else RetryPolicy()
+        self._http = HttpClient(
+            base_url=self.config.host,
+            timeouts=timeouts,
+            limits=limits or PoolLimits(),
+            transport=transport,
+            verify=verify,
+            user_agent_extra=user_agent_extra,
+        )
+        self._api = ApiClient(
+            http=self._http,
+            auth=self._make_auth(token_provider),
+            retry=retry,
+            clock=self.clock,
+            total_timeout=timeouts.total,
+            debug_headers=self.config.debug_headers,
+        )
+        self._state: _State = "unopened"
+
+    @classmethod
+    def from_env(cls, **options: Any) -> Workspace:
+        """Configure from the ``DATABRICKS_*`` environment variables.
+
+        The config file is read on the same terms as for `Workspace`: when the environment
+        names a profile, or leaves out the host or the credentials.
+
+        `options` are the keyword options of `Workspace` (timeouts, retry, transport, ...).
+        """
+        return cls(**options)
+
+    @classmethod
+    def from_profile(cls, name: str, **options: Any) -> Workspace:
+        """Configure from the named profile of the config file.
+
+        The file is ``~/.databrickscfg`` unless ``config_file`` or ``DATABRICKS_CONFIG_FILE``
+        say otherwise. The profile does not inherit keys from ``[DEFAULT]``.
+        """
+        return cls(profile=name, **options)
+
+    def _make_auth(self, token_provider: TokenProvider | None) -> httpx.Auth:
+        config = self.config
+        if config.auth_type == "pat":
+            assert config.token is not None
+            return StaticTokenAuth(config.token)
+        if config.auth_type == "oauth-m2m":
+            assert config.client_id is not None
+            assert config.client_secret is not None
+            source = OAuthClientCredentials(self._http, config.client_id, config.client_secret)
+            return BearerTokenAuth(source, self.clock)
+        if config.auth_type == "databricks-cli":
+            cli = DatabricksCliTokens(
+                host=config.host, profile=config.profile, cli_path=config.databricks_cli_path
+            )
+            return BearerTokenAuth(cli, self.clock)
+        assert token_provider is not None
+        return BearerTokenAuth(ProvidedTokens(token_provider), self.clock)
+
+    @property
+    def host(self) -> str:
+        """The workspace URL, normalised (``https://...``)."""
+        return self.config.host
+
+    @property
+    def state(self) -> _State:
+        """Lifecycle: ``unopened``, then ``open`` (first use), then ``closed``."""
+        return self._state
+
+    @property
+    def transport_name(self) -> str | None:
+        """The HTTP transport in use (``aiohttp``, ``httpx``, or a class name), None before use."""
+        return self._http.transport_name
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, QueryValue] | None = None,
+        body: Mapping[str, Any] | None = None,
+        idempotent: bool | None = None,
+    ) -> JSONObject:
+        """Call any REST endpoint of the workspace and return its JSON object.
+
+        Goes through the same retries, auth and deadlines as every other call. `idempotent`
+        marks a POST or PATCH as safe to repeat (for example one carrying an idempotency
+        token); without it, an ambiguous failure of such a request raises `OutcomeUnknown`.
+        """
+        self._ensure_open()
+        return await self._api.call(method, path, query=query, body=body, idempotent=idempotent)
+
+    def prepare_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, QueryValue] | None = None,
+        body: Mapping[str, Any] | None = None,
+    ) -> httpx.Request:
+        """Return the exact request `request` would send, without sending it or credentials."""
+        return self._api.build_request(method, path, query=query, body=body)
+
+    def _ensure_open(self) -> None:
+        if self._state == "closed":
+            raise ClientClosedError(
+                "this Workspace is closed (aclose() was called or its async with block ended); "
+                "create a new Workspace"
+            )
+        self._state = "open"
+
+    async def __aenter__(self) -> Self:
+        self._ensure_open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the HTTP client and its connections. Safe to call more than once."""
+        self._state = "closed"
+        await self._http.aclose()
+
+    def __repr__(self) -> str:
+        return (
+            f"Workspace(host={self.config.host!r}, auth_type={self.config.auth_type!r}, "
+            f"state={self._state!r})"
+        )
