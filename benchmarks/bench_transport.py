@@ -1,0 +1,137 @@
+"""Client CPU per call: our Workspace on each transport against raw aiohttp and plain httpx.
+
+A fixed-answer HTTP server (aiohttp.web) runs in its own process on loopback; this process
+measures only its own CPU time (`time.process_time`) for N POSTs of a run-now body at several
+concurrencies. Figures are reported as ratios to raw aiohttp measured in the same run.
+
+    python benchmarks/bench_transport.py [--calls 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import platform
+import socket
+import time
+from collections.abc import Awaitable, Callable
+
+import aiohttp
+import httpx
+from aiohttp import web
+
+from databricks_jobs import RetryPolicy, Workspace
+
+PATH = "/api/2.2/jobs/run-now"
+BODY = {"job_id": 123, "idempotency_token": "8c1d6a8e-bench", "job_parameters": {"day": "x"}}
+ANSWER = b'{"run_id":456,"number_in_job":1}'
+
+
+def serve(port: int) -> None:
+    async def run_now(request: web.Request) -> web.Response:
+        await request.read()
+        return web.Response(body=ANSWER, content_type="application/json")
+
+    app = web.Application()
+    app.router.add_post(PATH, run_now)
+    web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+Call = Callable[[], Awaitable[object]]
+
+
+async def measure(call: Call, calls: int, concurrency: int) -> float:
+    """Return client CPU milliseconds per call."""
+    for _ in range(50):  # warm up connections
+        await call()
+    queue = iter(range(calls))
+
+    async def worker() -> None:
+        for _ in queue:
+            await call()
+
+    started = time.process_time()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return (time.process_time() - started) * 1000 / calls
+
+
+async def run(url: str, calls: int) -> dict[str, dict[int, float]]:
+    results: dict[str, dict[int, float]] = {}
+    for concurrency in (1, 8, 64):
+        limits = {"max_connections": max(concurrency, 10)}
+        async with aiohttp.ClientSession() as session:
+
+            async def raw() -> object:
+                async with session.post(url + PATH, json=BODY) as response:
+                    return await response.read()
+
+            results.setdefault("raw aiohttp", {})[concurrency] = await measure(
+                raw, calls, concurrency
+            )
+        async with httpx.AsyncClient(limits=httpx.Limits(**limits)) as client:
+
+            async def plain() -> object:
+                return (await client.post(url + PATH, json=BODY)).json()
+
+            results.setdefault("plain httpx (default transport)", {})[concurrency] = await measure(
+                plain, calls, concurrency
+            )
+        for transport in ("aiohttp", "httpx"):
+            from databricks_jobs import PoolLimits
+
+            ws = Workspace(
+                host=url,
+                token="dapi-bench",
+                transport=transport,  # type: ignore[arg-type]
+                limits=PoolLimits(max_connections=max(concurrency, 10)),
+                retry=RetryPolicy(),
+                env={},
+            )
+            async with ws:
+
+                async def ours(ws: Workspace = ws) -> object:
+                    return await ws.request("POST", PATH, body=BODY, idempotent=True)
+
+                name = f"databricks-jobs Workspace ({transport} transport)"
+                results.setdefault(name, {})[concurrency] = await measure(ours, calls, concurrency)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--calls", type=int, default=2000)
+    args = parser.parse_args()
+    port = free_port()
+    server = multiprocessing.Process(target=serve, args=(port,), daemon=True)
+    server.start()
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    try:
+        results = asyncio.run(run(url, args.calls))
+    finally:
+        server.terminate()
+        server.join()
+    base = results["raw aiohttp"]
+    print(f"client CPU per call, {args.calls} POST run-now calls, server: aiohttp.web in its own")
+    print(f"process; {platform.python_implementation()} {platform.python_version()}, ", end="")
+    print(f"{multiprocessing.cpu_count()} cores")
+    print(f"{'client':48} {'c=1':>16} {'c=8':>16} {'c=64':>16}")
+    for name, row in results.items():
+        cells = [f"{row[c]:.3f} ms ({row[c] / base[c]:.1f}x)" for c in (1, 8, 64)]
+        print(f"{name:48} " + " ".join(f"{cell:>16}" for cell in cells))
+
+
+if __name__ == "__main__":
+    main()
