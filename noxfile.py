@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import glob
+
 import nox
 
 nox.options.sessions = ["tests", "lint", "typecheck"]
@@ -36,5 +38,5 @@ def typecheck(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Benchmarks (ratios against baselines measured in the same run)."""
     session.install("-e", ".[bench]")
-    for script in sorted(session.posargs or ["benchmarks/bench_serde.py"]):
+    for script in session.posargs or sorted(glob.glob("benchmarks/bench_*.py")):
         session.run("python", script)

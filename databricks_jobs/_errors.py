@@ -220,7 +220,7 @@ class ApiError(DatabricksError):
         super().__init__(message)
 
     def __str__(self) -> str:
-        where = f"{self.method} {self.path} " if self.method else ""
+        where = f"{self.method} {self.path} -> " if self.method else "HTTP "
         code = f" {self.error_code}" if self.error_code else ""
         tail = []
         if self.request_id:
@@ -228,7 +228,7 @@ class ApiError(DatabricksError):
         if self.attempts > 1:
             tail.append(f"after {self.attempts} attempts")
         extra = f" ({', '.join(tail)})" if tail else ""
-        return f"{where}-> {self.status}{code}: {self.message}{extra}"
+        return f"{where}{self.status}{code}: {self.message}{extra}"
 
     def __repr__(self) -> str:
         return (
