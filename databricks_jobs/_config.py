@@ -278,9 +278,12 @@ def _merge_with_sources(
 ) -> tuple[dict[str, str], dict[str, str]]:
     values: dict[str, str] = {}
     sources: dict[str, str] = {}
-    credentials_taken = has_token_provider
-    for layer in layers:
-        layer_has_credentials = any(k in layer.values for k in CREDENTIAL_KEYS)
+    credentials_taken = False
+    for index, layer in enumerate(layers):
+        # A token provider is an argument, so it counts as a credential of the first layer.
+        layer_has_credentials = any(k in layer.values for k in CREDENTIAL_KEYS) or (
+            index == 0 and has_token_provider
+        )
         for key, value in layer.values.items():
             if key in CREDENTIAL_KEYS and credentials_taken:
                 continue
