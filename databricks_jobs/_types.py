@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from typing import Final, Literal, TypeAlias
+from typing import Any, Final, Literal, TypeAlias
 
 __all__ = ["NOT_GIVEN", "JSON", "JSONObject", "NotGiven", "QueryValue"]
 
 JSON: TypeAlias = "bool | int | float | str | Sequence[JSON] | Mapping[str, JSON] | None"
 """Any value that can be written as JSON."""
 
-JSONObject: TypeAlias = "dict[str, JSON]"
-"""A decoded JSON object."""
+JSONObject: TypeAlias = "dict[str, Any]"
+"""A decoded JSON object (values typed loosely: they are checked when decoded into models)."""
 
 QueryValue: TypeAlias = "str | int | float | bool | Sequence[str | int] | None"
 """A value that can be put in a query string (None means left out)."""
