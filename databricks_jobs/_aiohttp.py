@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from typing import Any, Literal
 
 import aiohttp
+import anyio
 import httpx
 import yarl
 
@@ -39,6 +40,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._limits = limits
         self._ssl = verify
         self._session: aiohttp.ClientSession | None = None
+        # aiohttp has no pool timeout of its own: requests wait for a connection here.
+        self._slots = anyio.Semaphore(limits.max_connections)
 
     def _open(self) -> aiohttp.ClientSession:
         trace = aiohttp.TraceConfig()
@@ -62,14 +65,27 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send one request and read the whole response body."""
-        session = self._session or self._open()
         timeouts = request.extensions.get("timeout", {})
-        connect, read, pool = timeouts.get("connect"), timeouts.get("read"), timeouts.get("pool")
+        pool = timeouts.get("pool")
+        try:
+            with anyio.fail_after(pool):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise RequestTimeout(
+                f"no free connection within the pool timeout of {pool} s",
+                phase="pool",
+                request_sent=False,
+            ) from None
+        try:
+            return await self._send(request, timeouts)
+        finally:
+            self._slots.release()
+
+    async def _send(self, request: httpx.Request, timeouts: dict[str, Any]) -> httpx.Response:
+        session = self._session or self._open()
+        connect, read = timeouts.get("connect"), timeouts.get("read")
         timeout = aiohttp.ClientTimeout(
-            total=None,
-            connect=(connect or 0) + (pool or 0) if connect is not None else None,
-            sock_connect=connect,
-            sock_read=read,
+            total=None, connect=connect, sock_connect=connect, sock_read=read
         )
         headers = [
             (name, value)

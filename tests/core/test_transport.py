@@ -202,3 +202,29 @@ async def test_pool_limit_bounds_connections(anyio_backend: str) -> None:
         assert len(server.requests) == 20, transport
         assert server.connections <= 3, transport
         assert most <= 3, transport
+
+
+async def test_pool_timeout_when_every_connection_is_busy(anyio_backend: str) -> None:
+    for transport in transports_for(anyio_backend):
+        release = anyio.Event()
+
+        async def stall(exchange: Exchange, release: anyio.Event = release) -> None:
+            await release.wait()
+            await ok(exchange)
+
+        async with loopback_server(stall) as server:
+            ws = workspace(
+                server.url,
+                transport,
+                limits=PoolLimits(max_connections=1),
+                timeouts=Timeouts(pool=0.2, read=10),
+                retry=RetryPolicy.never(),
+            )
+            async with ws, anyio.create_task_group() as tg:
+                tg.start_soon(ws.request, "GET", "/first")
+                await anyio.sleep(0.05)
+                with pytest.raises(RequestTimeout) as caught:
+                    await ws.request("POST", "/api/2.2/jobs/create", body={})
+                release.set()
+        assert caught.value.request_sent is False, transport
+        assert [r.path for r in server.requests] == ["/first"], transport
