@@ -29,9 +29,10 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the package."""
+    """mypy --strict on the package, the typing examples and the model generator."""
     session.install("-e", ".[typecheck]")
     session.run("mypy", "--strict", "databricks_jobs")
+    session.run("mypy", "--strict", "tests/models/typing_examples.py", "tools/gen_models.py")
 
 
 @nox.session

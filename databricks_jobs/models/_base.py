@@ -1,0 +1,100 @@
+"""The base every model shares: value equality and an attrs-style repr without empty extra.
+
+Serialization rules do not live here: they are in `databricks_jobs._serde`, which generates
+one encode and one decode function per model class. A model only declares its fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import attrs
+
+__all__ = ["Model", "model_fields", "short_job_repr", "short_run_repr"]
+
+
+class Model:
+    """Base class of every API model: keyword construction, wire names, unknown keys in `extra`.
+
+    Every subclass is a plain slotted attrs class whose fields are named as on the wire, plus
+    `extra`, a dict holding the keys this release does not know (written back unchanged).
+    Equality compares the class and every field, `extra` included.
+    """
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        for field in model_fields(type(self)):
+            if getattr(self, field.name) != getattr(other, field.name):
+                return False
+        return True
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    # Models are mutable and compare by value, so they are not hashable.
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        parts = []
+        for field in model_fields(type(self)):
+            value = getattr(self, field.name)
+            if field.name == "extra" and not value:
+                continue
+            parts.append(f"{field.name}={value!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+
+def model_fields(cls: type[Model]) -> tuple[attrs.Attribute[Any], ...]:
+    """Return the attrs fields of a model class (its wire fields, then ``extra``)."""
+    fields: tuple[attrs.Attribute[Any], ...] = attrs.fields(cast(Any, cls))
+    return fields
+
+
+def short_job_repr(job: Any) -> str:
+    """Return a one-line summary of a job: id, name, creator, run-as user and task count."""
+    settings = job.settings
+    name = settings.name if settings is not None else None
+    tasks = settings.tasks if settings is not None else None
+    parts = [f"job_id={job.job_id!r}", f"name={name!r}"]
+    if job.creator_user_name is not None:
+        parts.append(f"creator={job.creator_user_name!r}")
+    run_as = getattr(job, "run_as_user_name", None)
+    if run_as is not None and run_as != job.creator_user_name:
+        parts.append(f"run_as={run_as!r}")
+    parts.append(f"tasks={len(tasks) if tasks is not None else 0}")
+    if getattr(job, "has_more", None):
+        parts.append("has_more=True")
+    return f"{type(job).__name__}({', '.join(parts)})"
+
+
+def short_run_repr(run: Any) -> str:
+    """Return a one-line summary of a run: run id, job id, state and result."""
+    state: Any = None
+    result: Any = None
+    status = run.status
+    if status is not None and status.state is not None:
+        state = status.state
+        details = status.termination_details
+        if details is not None:
+            result = details.code
+    elif run.state is not None:
+        state = run.state.life_cycle_state
+    if result is None and run.state is not None:
+        result = run.state.result_state
+    parts = [f"run_id={run.run_id!r}", f"job_id={run.job_id!r}"]
+    if run.run_name is not None:
+        parts.append(f"name={run.run_name!r}")
+    parts.append(f"state={_plain(state)!r}")
+    parts.append(f"result={_plain(result)!r}")
+    if run.tasks is not None:
+        parts.append(f"tasks={len(run.tasks)}")
+    return f"{type(run).__name__}({', '.join(parts)})"
+
+
+def _plain(value: Any) -> Any:
+    """Return an enum member's string value, anything else unchanged."""
+    return getattr(value, "value", value)

@@ -1,0 +1,361 @@
+"""Round trips, lossless decoding, open enums, ids, error paths and the public serde doors."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from databricks_jobs._errors import DecodeError
+from databricks_jobs._serde import (
+    converter,
+    from_dict,
+    from_json,
+    structure,
+    to_dict,
+    to_json,
+    unstructure,
+)
+from databricks_jobs.models import (
+    BaseRun,
+    ClusterSpec,
+    CronSchedule,
+    Job,
+    JobCluster,
+    JobSettings,
+    ListRunsResponse,
+    NotebookTask,
+    PauseStatus,
+    Run,
+    RunIf,
+    RunLifeCycleState,
+    RunResultState,
+    SubmitRun,
+    Task,
+    TaskDependency,
+)
+
+JOB: dict[str, Any] = {
+    "job_id": 914067542109863,
+    "creator_user_name": "someone@example.com",
+    "future_top_level": {"a": [1, 2, {"b": None}]},
+    "settings": {
+        "name": "nightly",
+        "tags": {},
+        "job_clusters": [
+            {
+                "job_cluster_key": "shared",
+                "new_cluster": {
+                    "spark_version": "16.4.x-scala2.12",
+                    "num_workers": 0,
+                    "aws_attributes": {"availability": "SPOT", "new_aws_knob": True},
+                    "spark_conf": {},
+                },
+            }
+        ],
+        "tasks": [
+            {
+                "task_key": "a",
+                "job_cluster_key": "shared",
+                "notebook_task": {"notebook_path": "/n", "base_parameters": {}},
+                "libraries": [],
+                "run_if": "ALL_SUCCESS",
+                "brand_new_task": {"x": 1},
+            },
+            {
+                "task_key": "b",
+                "depends_on": [{"task_key": "a", "future_dep_field": "x"}],
+                "notebook_task": {"notebook_path": "/n"},
+                "run_if": "SOME_FUTURE_CONDITION",
+            },
+        ],
+        "schedule": {
+            "quartz_cron_expression": "0 0 9 * * ?",
+            "timezone_id": "UTC",
+            "pause_status": "PAUSED",
+        },
+    },
+}
+
+
+def test_job_round_trip_is_lossless_at_every_depth() -> None:
+    payload = copy.deepcopy(JOB)
+    job = from_dict(Job, payload)
+    assert to_dict(job) == JOB
+    assert payload == JOB, "decoding must not change its input"
+    assert job.extra == {"future_top_level": {"a": [1, 2, {"b": None}]}}
+    assert job.settings is not None
+    assert job.settings.tasks is not None
+    assert job.settings.tasks[0].extra == {"brand_new_task": {"x": 1}}
+    assert job.settings.tasks[1].depends_on == [
+        TaskDependency(task_key="a", extra={"future_dep_field": "x"})
+    ]
+    cluster = job.settings.job_clusters[0].new_cluster  # type: ignore[index]
+    assert cluster is not None
+    assert cluster.aws_attributes is not None
+    assert cluster.aws_attributes.extra == {"new_aws_knob": True}
+
+
+def test_explicit_empty_containers_and_zero_are_kept() -> None:
+    job = from_dict(Job, JOB)
+    assert job.settings is not None
+    assert job.settings.tags == {}
+    out = to_dict(job)
+    assert out["settings"]["tags"] == {}
+    assert out["settings"]["tasks"][0]["libraries"] == []
+    assert out["settings"]["tasks"][0]["notebook_task"]["base_parameters"] == {}
+    assert out["settings"]["job_clusters"][0]["new_cluster"]["num_workers"] == 0
+    built = JobSettings(name="x", tags={}, tasks=[])
+    assert to_dict(built) == {"name": "x", "tags": {}, "tasks": []}
+
+
+def test_none_fields_are_omitted() -> None:
+    assert to_dict(Task(task_key="a")) == {"task_key": "a"}
+    assert to_dict(JobSettings()) == {}
+
+
+def test_open_enums_keep_unknown_values_and_compare_as_strings() -> None:
+    job = from_dict(Job, JOB)
+    assert job.settings is not None
+    tasks = job.settings.tasks
+    assert tasks is not None
+    assert tasks[0].run_if is RunIf.ALL_SUCCESS
+    assert tasks[0].run_if == "ALL_SUCCESS"
+    assert tasks[1].run_if == "SOME_FUTURE_CONDITION"
+    assert type(tasks[1].run_if) is str
+    assert to_dict(job)["settings"]["tasks"][1]["run_if"] == "SOME_FUTURE_CONDITION"
+    schedule = job.settings.schedule
+    assert schedule is not None
+    assert schedule.pause_status is PauseStatus.PAUSED
+
+
+def test_enum_members_are_written_as_plain_strings() -> None:
+    out = to_dict(
+        CronSchedule(
+            quartz_cron_expression="q", timezone_id="UTC", pause_status=PauseStatus.UNPAUSED
+        )
+    )
+    assert out["pause_status"] == "UNPAUSED"
+    assert type(out["pause_status"]) is str
+    assert json.loads(to_json(Task(task_key="a", run_if=RunIf.ALL_DONE)))["run_if"] == "ALL_DONE"
+
+
+def test_numeric_string_ids_become_ints_and_big_ints_stay_exact() -> None:
+    run = from_dict(Run, {"run_id": "9007199254740993", "job_id": 9223372036854775807})
+    assert run.run_id == 9007199254740993
+    assert type(run.run_id) is int
+    assert run.job_id == 9223372036854775807
+    assert to_dict(run) == {"run_id": 9007199254740993, "job_id": 9223372036854775807}
+    assert json.loads(to_json(run))["run_id"] == 9007199254740993
+    assert from_dict(Run, {"run_id": "-5"}).run_id == -5
+
+
+@pytest.mark.parametrize("bad", ["12a", "", " 1", "1_000", True, [1], {"a": 1}, 1.5])
+def test_int_fields_refuse_what_is_not_an_integer(bad: object) -> None:
+    with pytest.raises(DecodeError) as info:
+        from_dict(Run, {"run_id": bad})
+    assert info.value.path == "run_id"
+
+
+def test_missing_required_fields_never_fail_decoding() -> None:
+    task = from_dict(Task, {"notebook_task": {}})
+    assert task.task_key is None
+    assert task.notebook_task is not None
+    assert task.notebook_task.notebook_path is None
+    assert to_dict(task) == {"notebook_task": {}}
+
+
+def test_decoding_does_not_validate() -> None:
+    payload = {
+        "tasks": [
+            {"task_key": "a", "depends_on": [{"task_key": "a"}]},
+            {"task_key": "a", "notebook_task": {"notebook_path": "/"}, "pipeline_task": {}},
+        ]
+    }
+    assert to_dict(from_dict(JobSettings, payload)) == payload
+
+
+def test_unknown_key_named_extra_is_kept() -> None:
+    payload = {"task_key": "a", "extra": {"x": 1}}
+    task = from_dict(Task, payload)
+    assert task.extra == {"extra": {"x": 1}}
+    assert to_dict(task) == payload
+
+
+def test_nulls_of_unknown_keys_are_kept() -> None:
+    assert to_dict(from_dict(Task, {"task_key": "a", "later": None})) == {
+        "task_key": "a",
+        "later": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("payload", "path", "expected"),
+    [
+        ({"settings": []}, "settings", "expected an object, got a list"),
+        ({"settings": {"tasks": {"a": 1}}}, "settings.tasks", "expected a list"),
+        (
+            {"settings": {"tasks": [{}, {}, {}, {"notebook_task": {"notebook_path": 3}}]}},
+            "settings.tasks[3].notebook_task.notebook_path",
+            "expected a string, got a number (3)",
+        ),
+        (
+            {"settings": {"tasks": [{"depends_on": ["a"]}]}},
+            "settings.tasks[0].depends_on[0]",
+            "expected an object",
+        ),
+        ({"settings": {"tags": {"a": 1}}}, "settings.tags.a", "expected a string"),
+        ({"settings": {"tags": ["a"]}}, "settings.tags", "expected an object"),
+        (
+            {"settings": {"schedule": {"pause_status": 1}}},
+            "settings.schedule.pause_status",
+            "expected a string",
+        ),
+        (
+            {"settings": {"max_concurrent_runs": "many"}},
+            "settings.max_concurrent_runs",
+            "expected an integer",
+        ),
+        (
+            {"settings": {"queue": {"enabled": "yes"}}},
+            "settings.queue.enabled",
+            "expected a boolean",
+        ),
+        (
+            {"settings": {"tasks": [{"libraries": [{"pypi": {"repo": []}}]}]}},
+            "settings.tasks[0].libraries[0].pypi.repo",
+            "expected a string, got a list",
+        ),
+    ],
+)
+def test_decode_errors_name_the_path(payload: dict[str, Any], path: str, expected: str) -> None:
+    with pytest.raises(DecodeError) as info:
+        from_dict(Job, payload)
+    assert info.value.path == path
+    assert expected in info.value.message
+    assert str(info.value).startswith(path + ": ")
+
+
+def test_decode_error_at_the_root() -> None:
+    with pytest.raises(DecodeError) as info:
+        from_dict(Job, [])  # type: ignore[arg-type]
+    assert info.value.path is None
+    assert "expected an object" in str(info.value)
+
+
+def test_structure_handles_lists_dicts_and_scalars() -> None:
+    runs = structure([{"run_id": 1}, {"run_id": "2"}], list[Run])
+    assert [r.run_id for r in runs] == [1, 2]
+    assert structure({"a": "b"}, dict[str, str]) == {"a": "b"}
+    assert structure("7", int) == 7
+    assert structure("X", RunResultState) == "X"
+    assert structure("SUCCESS", RunResultState) is RunResultState.SUCCESS
+    assert structure(None, type(None)) is None
+    assert structure(None, Run | None) is None
+    assert structure({"run_id": 3}, Run | None) == Run(run_id=3)
+    assert structure([1, "x", None], list[Any]) == [1, "x", None]
+    with pytest.raises(DecodeError) as info:
+        structure([{"run_id": 1}, {"state": []}], list[Run])
+    assert info.value.path == "[1].state"
+    with pytest.raises(DecodeError) as info:
+        structure({"ok": "x", "bad": 1}, dict[str, str])
+    assert info.value.path == "bad"
+
+
+def test_structure_of_a_whole_response() -> None:
+    page = {
+        "runs": [{"run_id": 1, "state": {"life_cycle_state": "TERMINATED"}}],
+        "next_page_token": "t",
+    }
+    response = structure(page, ListRunsResponse)
+    assert response.runs is not None
+    assert isinstance(response.runs[0], BaseRun)
+    assert response.runs[0].state is not None
+    assert response.runs[0].state.life_cycle_state is RunLifeCycleState.TERMINATED
+    assert unstructure(response) == page
+
+
+def test_unstructure_any_shape() -> None:
+    task = Task(task_key="a", run_if=RunIf.ALL_DONE)
+    assert unstructure([task]) == [{"task_key": "a", "run_if": "ALL_DONE"}]
+    assert unstructure({"k": task}) == {"k": {"task_key": "a", "run_if": "ALL_DONE"}}
+    assert unstructure(RunIf.ALL_DONE) == "ALL_DONE"
+    assert unstructure(5) == 5
+    assert converter.unstructure(task) == {"task_key": "a", "run_if": "ALL_DONE"}
+
+
+def test_json_doors() -> None:
+    text = json.dumps(JOB)
+    job = from_json(Job, text)
+    assert json.loads(to_json(job)) == JOB
+    assert from_json(Job, text.encode()) == job
+    assert to_json(Task(task_key="é")) == '{"task_key":"é"}'
+    with pytest.raises(DecodeError, match="not valid JSON"):
+        from_json(Job, "{")
+
+
+def test_building_specs_reads_like_the_design() -> None:
+    cluster = ClusterSpec(spark_version="16.4.x-scala2.12", node_type_id="m5a.large", num_workers=2)
+    task = Task(
+        task_key="b",
+        depends_on=["a", TaskDependency(task_key="c", outcome="true")],
+        notebook_task=NotebookTask(notebook_path="/n"),
+        job_cluster_key="shared",
+    )
+    assert task.depends_on == [
+        TaskDependency(task_key="a"),
+        TaskDependency(task_key="c", outcome="true"),
+    ]
+    settings = JobSettings(job_clusters={"shared": cluster}, tasks=[task])
+    assert settings.job_clusters == [JobCluster(job_cluster_key="shared", new_cluster=cluster)]
+    assert JobSettings(job_clusters=[JobCluster(job_cluster_key="k")]).job_clusters == [
+        JobCluster(job_cluster_key="k")
+    ]
+    assert to_dict(settings)["tasks"][0]["depends_on"] == [
+        {"task_key": "a"},
+        {"task_key": "c", "outcome": "true"},
+    ]
+    with pytest.raises(TypeError):
+        Task("a")  # type: ignore[call-arg]
+
+
+def test_models_are_mutable_and_compare_by_value() -> None:
+    job = from_dict(Job, JOB)
+    again = from_dict(Job, JOB)
+    assert job == again
+    assert job.settings is not None
+    job.settings.name = "renamed"
+    assert job != again
+    assert (job == 5) is False
+    with pytest.raises(TypeError):
+        hash(job)
+    assert to_dict(job)["settings"]["name"] == "renamed"
+
+
+def test_submit_run_body() -> None:
+    body = SubmitRun(run_name="once", tasks=[], idempotency_token="tok")
+    assert to_dict(body) == {"run_name": "once", "tasks": [], "idempotency_token": "tok"}
+
+
+def test_depends_on_accepts_a_single_key() -> None:
+    assert Task(task_key="b", depends_on="abc").depends_on == [TaskDependency(task_key="abc")]
+
+
+def test_hooks_are_generated_once_under_threads() -> None:
+    import threading
+
+    from databricks_jobs.models import SqlAlertOutput
+
+    results: list[dict[str, Any]] = []
+
+    def work() -> None:
+        results.append(to_dict(from_dict(SqlAlertOutput, {"alert_state": "OK", "x": 1})))
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [{"alert_state": "OK", "x": 1}] * 8

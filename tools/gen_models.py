@@ -1,0 +1,579 @@
+"""Generate the model modules of `databricks_jobs.models` from the wire reference.
+
+Usage (from the repository root, with ``shared/`` beside the checkout)::
+
+    .venv/bin/python tools/gen_models.py [path/to/jobs_api_types.json]
+    .venv/bin/ruff check --fix --select I databricks_jobs/models
+    .venv/bin/ruff format databricks_jobs/models
+
+The reference (`jobs_api_types.json`) lists every type, field, enum and request body of the
+Jobs API 2.2. This script writes one module per subject (``compute.py``,
+``notifications.py``, ``tasks.py``, ``jobs.py``, ``triggers.py``, ``runs.py``, ``outputs.py``,
+``permissions.py``, ``compliance.py``, ``request_bodies.py``, ``enums.py``) plus the
+re-exports in ``__init__.py``, and leaves the hand-written modules (``_base.py``,
+``validation.py``, ``_reference.py``) alone. The output is meant to be read and maintained by
+hand: re-run the script when the reference changes and review the diff.
+
+Rules applied:
+
+* field names are the wire names; a field the reference marks required becomes a mandatory
+  keyword argument, every other field defaults to ``None``;
+* an enum-typed field is annotated ``TheEnum | str``, because enums are open;
+* every class gets ``extra: dict[str, Any]`` for the keys this release does not know;
+* renames, type mappings and exclusions come from ``databricks_jobs/models/_reference.py``;
+* ``models/__init__.py`` is rewritten with every public model, enum and the validation names.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import keyword
+import re
+import sys
+import textwrap
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+MODELS = ROOT / "databricks_jobs" / "models"
+DEFAULT_REFERENCE = ROOT / ".." / "shared" / "api" / "jobs_api_types.json"
+
+
+def _load_reference_rules() -> dict[str, Any]:
+    """Read models/_reference.py by path (importing the package needs the generated modules)."""
+    namespace: dict[str, Any] = {}
+    source = (MODELS / "_reference.py").read_text(encoding="utf-8")
+    exec(compile(source, "_reference.py", "exec"), namespace)
+    return namespace
+
+
+_RULES = _load_reference_rules()
+# Reference name -> our name (the reasons are in models/_reference.py).
+RENAMES: dict[str, str] = {ref: ours for ref, (ours, _why) in _RULES["RENAMES"].items()}
+
+# Request bodies we model (SDK legacy request-type name); only the "body" parameters.
+REQUEST_BODIES = {
+    "JobsAPI.create": "CreateJob",
+    "JobsAPI.reset": "ResetJob",
+    "JobsAPI.update": "UpdateJob",
+    "JobsAPI.delete": "DeleteJob",
+    "JobsAPI.run_now": "RunNow",
+    "JobsAPI.submit": "SubmitRun",
+    "JobsAPI.repair_run": "RepairRun",
+    "JobsAPI.cancel_run": "CancelRun",
+    "JobsAPI.cancel_all_runs": "CancelAllRuns",
+    "JobsAPI.delete_run": "DeleteRun",
+    "JobsAPI.set_permissions": "JobPermissionsRequest",
+    "PolicyComplianceForJobsAPI.enforce_compliance": "EnforcePolicyComplianceRequest",
+}
+
+COMPUTE_EXTRA = {
+    "RunClusterSpec",
+    "JobCluster",
+    "JobEnvironment",
+    "JobClusterServerlessCompute",
+    "Compute",
+    "ComputeConfig",
+    "ComputeSpec",
+    "ClusterInstance",
+    "JobEnvironmentVariables",
+    "JobEnvironmentVariablesSpec",
+}
+OUTPUT_NAMES = {
+    "ExportRunOutput",
+    "ViewItem",
+    "WidgetErrorDetail",
+    "DashboardPageSnapshot",
+    "DbtCloudJobRunStep",
+    "DbtPlatformJobRunStep",
+    "SqlOutputError",
+}
+JOB_NAMES = {
+    "Job",
+    "BaseJob",
+    "JobSettings",
+    "JobParameterDefinition",
+    "QueueSettings",
+    "JobRunAs",
+    "GitSource",
+    "GitSnapshot",
+    "SparseCheckout",
+    "JobSource",
+    "JobDeployment",
+    "CreateResponse",
+    "ListJobsResponse",
+}
+NOTIFICATION_NAMES = {
+    "JobEmailNotifications",
+    "TaskEmailNotifications",
+    "JobNotificationSettings",
+    "TaskNotificationSettings",
+    "Webhook",
+    "WebhookNotifications",
+    "JobsHealthRule",
+    "JobsHealthRules",
+}
+TRIGGER_PREFIXES = (
+    "Cron",
+    "Continuous",
+    "Periodic",
+    "FileArrival",
+    "TableUpdate",
+    "TableState",
+    "TableTriggerState",
+    "ModelTrigger",
+    "JobCompletionTrigger",
+    "SqlCondition",
+    "CompletedJob",
+    "PerTriggerState",
+    "ScheduleTriggerState",
+    "MaintenanceWindow",
+    "Trigger",
+)
+RUN_PREFIXES = (
+    "Run",
+    "BaseRun",
+    "Repair",
+    "Termination",
+    "QueueDetails",
+    "Resolved",
+    "ForEachStats",
+    "ForEachTaskErrorMessageStats",
+    "ForEachTaskTaskRunStats",
+    "CleanRoomTaskRunState",
+    "ListRunsResponse",
+    "SubmitRunResponse",
+    "JobParameter",
+)
+
+MODULE_DOCS = {
+    "compute": "Compute: cluster definitions, cloud attributes, init scripts, libraries.",
+    "notifications": "Notifications and health rules: email, webhooks, settings, thresholds.",
+    "tasks": "Tasks: the task of a job or a one-time run, every task kind and its parts.",
+    "jobs": "Jobs: a job, its settings, notifications, health rules, parameters, git source.",
+    "triggers": "Schedules and triggers: cron, periodic, file arrival, table update, states.",
+    "runs": "Runs: a run, its task runs, state and status, repair history, parameters.",
+    "outputs": "Outputs of runs: notebook, SQL, dbt, dashboards, alerts, AI tasks, exported views.",
+    "permissions": "Permissions on jobs: access control entries and permission levels.",
+    "compliance": "Policy compliance of jobs: compliance state, violations, enforced changes.",
+    "request_bodies": "Request bodies of the write endpoints (create, reset, run-now, "
+    "submit, repair, ...).",
+}
+MODULE_ORDER = [
+    "compute",
+    "notifications",
+    "tasks",
+    "triggers",
+    "jobs",
+    "runs",
+    "outputs",
+    "permissions",
+    "compliance",
+    "request_bodies",
+]
+
+SUMMARIES = {
+    "ClusterSpec": "A cluster definition, what ``new_cluster`` holds: spark_version, "
+    "node_type_id, ...",
+    "RunClusterSpec": "The compute of a run or task run (the jobs ``ClusterSpec`` of the "
+    "reference).",
+    "Task": "A task of a job: a key, exactly one task kind, at most one compute choice.",
+    "SubmitTask": "A task of a one-time run (runs/submit).",
+    "TaskDependency": "A dependency of a task on another task of the same job.",
+    "JobSettings": "The settings of a job: what create, reset and update send.",
+    "Job": "A job as returned by jobs/get: id, creator, settings.",
+    "BaseJob": "A job as listed by jobs/list.",
+    "Run": "A run as returned by runs/get.",
+    "BaseRun": "A run as listed by runs/list.",
+    "RunTask": "The run of one task inside a job run.",
+    "JobCluster": "A cluster shared by the tasks of a job, under a key.",
+    "RunOutput": "The output of a task run (runs/get-output).",
+    "RunState": "The older state block of a run (life cycle and result).",
+    "RunStatus": "The newer status block of a run (state, termination and queue details).",
+}
+
+
+def our_name(ref_name: str) -> str:
+    """Return the Python class name for a reference type name."""
+    return RENAMES.get(ref_name, ref_name)
+
+
+def subject(name: str, ref_module: str) -> str:
+    """Return the module a model class belongs to."""
+    if ref_module.endswith(".compute") or name in COMPUTE_EXTRA:
+        return "compute"
+    if name.startswith(("JobAccessControl", "JobPermission", "GetJobPermission")):
+        return "permissions"
+    if "Compliance" in name:
+        return "compliance"
+    if name in NOTIFICATION_NAMES:
+        return "notifications"
+    if name in JOB_NAMES:
+        return "jobs"
+    if name.endswith("Output") or name.startswith(("SqlStatement", "SqlDashboardWidget")):
+        return "outputs"
+    if name in OUTPUT_NAMES:
+        return "outputs"
+    if name.startswith(TRIGGER_PREFIXES):
+        return "triggers"
+    if name.startswith(RUN_PREFIXES) and name != "RunJobTask":
+        return "runs"
+    return "tasks"
+
+
+def humanize(name: str) -> str:
+    """Turn ``SparkPythonTask`` into ``Spark python task``."""
+    words = re.findall(r"[A-Z]+(?=[A-Z][a-z]|\d|\b)|[A-Z]?[a-z]+|\d+", name)
+    text = " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in words)
+    return text[:1].upper() + text[1:]
+
+
+def first_sentence(doc: str) -> str:
+    """Return the first sentence of a reference doc string."""
+    doc = " ".join(doc.split())
+    match = re.match(r"(.+?[.!?])(\s|$)", doc)
+    return match.group(1) if match else doc
+
+
+def comment(doc: str | None, indent: str) -> list[str]:
+    """Return ``#:`` comment lines for a field doc."""
+    if not doc:
+        return []
+    text = first_sentence(doc).replace("``", "`").replace("\u2019", "'")
+    lines = textwrap.wrap(text, width=96 - len(indent) - 3, break_long_words=True)
+    return [f"{indent}#: {line}" for line in lines]
+
+
+class TypeRef:
+    """A parsed reference type string."""
+
+    def __init__(self, text: str, enums: set[str]) -> None:
+        self.text = text
+        inner = text
+        self.container = None
+        if text.startswith("List["):
+            self.container = "list"
+            inner = text[5:-1]
+        elif text.startswith("Dict[str,"):
+            self.container = "dict"
+            inner = text[9:-1]
+        if inner in _RULES["TYPE_MAPPINGS"]:
+            inner = _RULES["TYPE_MAPPINGS"][inner][0]
+        self.inner = inner
+        self.is_enum = inner in enums
+        self.is_model = inner not in {"str", "int", "bool", "float", "Any"} and not self.is_enum
+
+    def annotation(self) -> str:
+        """Return the Python annotation (without ``| None``)."""
+        base = our_name(self.inner)
+        if self.is_enum:
+            base = f"{base} | str"
+        if self.container == "list":
+            return f"list[{base}]"
+        if self.container == "dict":
+            return f"dict[str, {base}]"
+        return base
+
+    def names(self) -> set[str]:
+        """Return the model and enum names this type refers to."""
+        return {our_name(self.inner)} if (self.is_enum or self.is_model) else set()
+
+
+# Fields whose __init__ accepts friendlier input, converted by a typed attrs converter.
+CONVERTERS = {
+    ("Task", "depends_on"): "to_task_dependencies",
+    ("SubmitTask", "depends_on"): "to_task_dependencies",
+    ("RunTask", "depends_on"): "to_task_dependencies",
+    ("JobSettings", "job_clusters"): "to_job_clusters",
+    ("CreateJob", "job_clusters"): "to_job_clusters",
+}
+CONVERTER_HOME = {"to_task_dependencies": "tasks", "to_job_clusters": "compute"}
+
+CONVERTER_SOURCE = {
+    "to_task_dependencies": '''
+def to_task_dependencies(
+    value: Iterable[TaskDependency | str] | None,
+) -> list[TaskDependency] | None:
+    """Accept task keys as plain strings where a list of `TaskDependency` is expected."""
+    if value is None:
+        return None
+    if isinstance(value, str):  # one task key, not its characters
+        value = [value]
+    return [TaskDependency(task_key=v) if isinstance(v, str) else v for v in value]
+''',
+    "to_job_clusters": '''
+def to_job_clusters(
+    value: Mapping[str, ClusterSpec] | Iterable[JobCluster] | None,
+) -> list[JobCluster] | None:
+    """Accept a mapping of job cluster key to cluster definition as well as a list."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        return [JobCluster(job_cluster_key=k, new_cluster=c) for k, c in value.items()]
+    return list(value)
+''',
+}
+
+# repr and eq come from the Model base class (one generic method each, instead of one
+# generated per class: that halves the import time of the package).
+DEFINE_OPTIONS = (
+    "kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP"
+)
+
+REPRS = {
+    "Job": "short_job_repr",
+    "BaseJob": "short_job_repr",
+    "Run": "short_run_repr",
+    "BaseRun": "short_run_repr",
+}
+
+
+def load(path: Path) -> dict[str, Any]:
+    """Read the reference."""
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def build(ref: dict[str, Any]) -> dict[str, str]:
+    """Return {module name: source} for every generated module."""
+    enums: dict[str, list[str]] = ref["enums"]
+    enum_names = set(enums)
+    classes: dict[str, tuple[str, dict[str, Any]]] = {}  # our name -> (module, fields)
+    for ref_name, fields in ref["types"].items():
+        name = our_name(ref_name)
+        classes[name] = (subject(name, ref["type_modules"][ref_name]), fields)
+    for key, name in REQUEST_BODIES.items():
+        params = {
+            p: {**info, "nullable": not info["required"], "doc": None}
+            for p, info in ref["requests"][key]["params"].items()
+            if info["in"] == "body"
+        }
+        classes[name] = ("request_bodies", params)
+
+    home = {name: mod for name, (mod, _) in classes.items()}
+    for e in enum_names:
+        home[e] = "enums"
+    home.update({f: m for f, m in CONVERTER_HOME.items()})
+
+    per_module: dict[str, list[str]] = defaultdict(list)
+    for name in sorted(classes):
+        per_module[classes[name][0]].append(name)
+
+    out: dict[str, str] = {"enums": gen_enums(enums)}
+    deps: dict[str, set[str]] = {}
+    for mod in MODULE_ORDER:
+        src, used = gen_module(mod, per_module[mod], classes, enum_names, home)
+        out[mod] = src
+        deps[mod] = {home[n] for n in used if n in home and home[n] != mod}
+    check_acyclic(deps)
+    out["__init__"] = gen_init(per_module, sorted(enums))
+    return out
+
+
+def validation_names() -> list[str]:
+    """Return the ``__all__`` of the hand-written validation module (read, not imported)."""
+    tree = ast.parse((MODELS / "validation.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            return list(ast.literal_eval(node.value))
+    raise SystemExit("validation.py has no __all__")
+
+
+def gen_init(per_module: dict[str, list[str]], enum_names: list[str]) -> str:
+    """Return the source of models/__init__.py: every public model, enum and validate."""
+    lines = [
+        '"""The typed models of the Jobs API 2.2, grouped by subject, all importable from here.',
+        "",
+        "Field names are the wire names. Build specs with keyword arguments, read responses",
+        "with `databricks_jobs.from_dict`, check specs with `validate`. See docs/models.md.",
+        '"""',
+        "",
+        "from databricks_jobs.models.enums import (",
+        *[f"    {n}," for n in enum_names],
+        ")",
+    ]
+    exported = list(enum_names)
+    for mod in MODULE_ORDER:
+        names = per_module[mod]
+        lines.append(f"from databricks_jobs.models.{mod} import (")
+        lines += [f"    {n}," for n in names]
+        lines.append(")")
+        exported += names
+    checks = validation_names()
+    lines.append("from databricks_jobs.models.validation import (")
+    lines += [f"    {n}," for n in checks]
+    lines.append(")")
+    exported += checks
+    lines += ["", "__all__ = ["]
+    lines += [f"    {n!r}," for n in sorted(exported)]
+    lines += ["]", ""]
+    return "\n".join(lines).replace("'", '"')
+
+
+def check_acyclic(deps: dict[str, set[str]]) -> None:
+    """Fail when the generated modules would import each other in a cycle."""
+    seen: set[str] = set()
+
+    def visit(mod: str, stack: list[str]) -> None:
+        if mod in stack:
+            raise SystemExit(f"import cycle: {' -> '.join([*stack, mod])}")
+        if mod in seen:
+            return
+        for dep in sorted(deps.get(mod, ())):
+            visit(dep, [*stack, mod])
+        seen.add(mod)
+
+    for mod in deps:
+        visit(mod, [])
+
+
+def member_name(value: str) -> str:
+    """Return a valid Python identifier for an enum value."""
+    name = re.sub(r"\W", "_", value).upper()
+    if not name or name[0].isdigit() or keyword.iskeyword(name):
+        name = f"V_{name}"
+    return name
+
+
+def gen_enums(enums: dict[str, list[str]]) -> str:
+    """Return the source of enums.py."""
+    lines = [
+        '"""Open enums of the Jobs API: known values as `StrEnum` members.',
+        "",
+        "A field typed ``TheEnum | str`` holds a member for a value this release knows and the",
+        "plain string for any other value, which is written back unchanged. Members compare",
+        'equal to their plain strings: ``RunResultState.SUCCESS == "SUCCESS"``.',
+        '"""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "from enum import StrEnum",
+        "",
+        f"__all__ = {sorted(enums)!r}",
+        "",
+    ]
+    for name in sorted(enums):
+        lines += ["", f"class {name}(StrEnum):", f'    """{humanize(name)}."""', ""]
+        for value in enums[name]:
+            lines.append(f"    {member_name(value)} = {value!r}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def summary_from_uses(
+    name: str, classes: dict[str, tuple[str, dict[str, Any]]], enum_names: set[str]
+) -> str:
+    """Summarise a class by the doc of a field that holds it, else by its humanised name.
+
+    The reference documents fields, not types: ``aws_attributes`` says what `AwsAttributes`
+    is. The shortest such doc that fits on the docstring line is used.
+    """
+    docs = []
+    for _owner, (_mod, fields) in sorted(classes.items()):
+        for info in fields.values():
+            if info.get("doc") and our_name(TypeRef(info["type"], enum_names).inner) == name:
+                docs.append(first_sentence(info["doc"]).replace("``", "`").replace("\u2019", "'"))
+    fitting = [
+        d
+        for d in docs
+        if len(d) <= 88
+        and '"' not in d
+        and d[:1].isupper()
+        and d.endswith(".")
+        and not d.endswith(("e.g.", "i.e."))
+        and not d.startswith(("An optional list", "A list", "List of", "Read only"))
+    ]
+    if fitting:
+        return min(fitting, key=len)
+    return f"{humanize(name)}."
+
+
+def gen_module(
+    mod: str,
+    names: list[str],
+    classes: dict[str, tuple[str, dict[str, Any]]],
+    enum_names: set[str],
+    home: dict[str, str],
+) -> tuple[str, set[str]]:
+    """Return the source of one subject module and the names it uses."""
+    used: set[str] = set()
+    body: list[str] = []
+    converters_here = [c for c, m in CONVERTER_HOME.items() if m == mod]
+    needs_any = False
+    for name in names:
+        fields = classes[name][1]
+        body += ["", "", f"@attrs.define({DEFINE_OPTIONS})"]
+        body.append(f"class {name}(Model):")
+        summary = SUMMARIES.get(name) or summary_from_uses(name, classes, enum_names)
+        body.append(f'    """{summary}"""')
+        body.append("")
+        ordered = sorted(fields.items(), key=lambda kv: (not kv[1]["required"], kv[0]))
+        for fname, info in ordered:
+            t = TypeRef(info["type"], enum_names)
+            used |= t.names()
+            ann = t.annotation()
+            body += comment(info.get("doc"), "    ")
+            conv = CONVERTERS.get((name, fname))
+            if conv:
+                used.add(conv)
+                body.append(
+                    f"    {fname}: {ann} | None = attrs.field(default=None, converter={conv})"
+                )
+            elif info["required"]:
+                body.append(f"    {fname}: {ann}")
+            else:
+                body.append(f"    {fname}: {ann} | None = None")
+        body.append("    #: Keys this release does not know, written back unchanged.")
+        body.append("    extra: dict[str, Any] = attrs.field(factory=dict)")
+        needs_any = True
+        if name in REPRS:
+            used.add(REPRS[name])
+            body += [
+                "",
+                "    def __repr__(self) -> str:",
+                f"        return {REPRS[name]}(self)",
+            ]
+    converter_defs: list[str] = []
+    for conv in converters_here:
+        converter_defs += ["", "", CONVERTER_SOURCE[conv].strip("\n")]
+
+    imports: dict[str, set[str]] = defaultdict(set)
+    for n in used:
+        where = "_base" if n in REPRS.values() else home.get(n, mod)
+        if where != mod:
+            imports[where].add(n)
+    header = [f'"""{MODULE_DOCS[mod]}"""', "", "from __future__ import annotations", ""]
+    std = []
+    if converters_here:
+        abcs = "Iterable, Mapping" if "to_job_clusters" in converters_here else "Iterable"
+        std.append(f"from collections.abc import {abcs}")
+    if needs_any:
+        std.append("from typing import Any")
+    header += [*std, "", "import attrs", ""]
+    header.append(
+        "from databricks_jobs.models._base import "
+        + ", ".join(sorted({"Model"} | imports.pop("_base", set())))
+    )
+    for where in sorted(imports, key=lambda m: (m != "enums", m)):
+        header.append(
+            f"from databricks_jobs.models.{where} import {', '.join(sorted(imports[where]))}"
+        )
+    exports = sorted(names + converters_here)
+    header += ["", f"__all__ = {exports!r}"]
+    return "\n".join(header + converter_defs + body) + "\n", used
+
+
+def main() -> None:
+    """Write the generated modules."""
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_REFERENCE
+    for mod, src in build(load(path)).items():
+        (MODELS / f"{mod}.py").write_text(src, encoding="utf-8")
+        print(f"wrote databricks_jobs/models/{mod}.py")
+
+
+if __name__ == "__main__":
+    main()
