@@ -1,0 +1,57 @@
+"""A local Jobs API 2.2 emulator for tests: in-process as an httpx transport, or on loopback.
+
+::
+
+    from databricks_jobs.testing import Emulator, VirtualClock
+
+    clock = VirtualClock()
+    emulator = Emulator(clock)
+    emulator.script_task("b", outcome="FAILED", error="boom")
+    transport = emulator.transport()          # in-process
+    async with emulator.serve() as url:       # or a real HTTP/1.1 server on 127.0.0.1
+        ...
+
+See ``docs/emulator.md``.
+"""
+
+from __future__ import annotations
+
+from ._clock import Clock, ScaledClock, SystemClock, VirtualClock
+from ._emulator import DEFAULT_CLIENT, DEFAULT_TOKEN, Emulator, LoggedRequest, Reply
+from ._faults import FaultDecision, FaultKind, FaultRule, Faults
+from ._scripts import Outcome, TaskBehaviour, TaskContext, TaskScript
+from ._state import Timings
+from ._throttle import Throttle
+from ._transport import EmulatorTransport
+from ._wire import EmulatorRequest, EmulatorResponse
+
+__all__ = [
+    "Clock",
+    "DEFAULT_CLIENT",
+    "DEFAULT_TOKEN",
+    "Emulator",
+    "EmulatorRequest",
+    "EmulatorResponse",
+    "EmulatorTransport",
+    "FaultDecision",
+    "FaultKind",
+    "FaultRule",
+    "Faults",
+    "LoggedRequest",
+    "Outcome",
+    "Reply",
+    "ScaledClock",
+    "SystemClock",
+    "TaskBehaviour",
+    "TaskContext",
+    "TaskScript",
+    "Throttle",
+    "Timings",
+    "VirtualClock",
+]
+
+for _name in __all__:
+    _obj = globals()[_name]
+    if isinstance(_obj, type) and _obj.__module__.startswith(__name__ + "._"):
+        _obj.__module__ = __name__
+del _name, _obj

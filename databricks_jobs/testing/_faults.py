@@ -1,0 +1,171 @@
+"""Fault injection: rules that delay, fail or drop requests, by path, rate or count."""
+
+from __future__ import annotations
+
+import fnmatch
+import random
+from collections import Counter
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+from ._wire import EmulatorResponse, error_response
+
+__all__ = ["FaultDecision", "FaultKind", "FaultRule", "Faults", "fault_response"]
+
+FaultKind = Literal["latency", "429", "500", "502", "503", "drop_before", "drop_after", "stall"]
+_KINDS: tuple[str, ...] = get_args(FaultKind)
+_DEFAULT_SECONDS = {"latency": 0.05, "stall": 30.0}
+_BAD_GATEWAY_HTML = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    b"</body>\r\n</html>\r\n"
+)
+
+
+@dataclass
+class FaultRule:
+    """One fault: what happens, to which requests, how often, and how many times at most.
+
+    `path` matches when it occurs in the request path (``"jobs/run-now"``) or, when it holds
+    ``*``, as a glob over the whole path. `rate` is the chance (0..1) that a matching request
+    gets the fault, drawn from the emulator's seeded generator. `times` caps how many faults
+    the rule injects (None: no cap). `seconds` is the delay of ``latency`` and ``stall``;
+    `retry_after` adds a ``Retry-After`` header to ``429`` and ``503``.
+    """
+
+    kind: FaultKind
+    path: str | None = None
+    method: str | None = None
+    rate: float = 1.0
+    times: int | None = None
+    seconds: float | None = None
+    retry_after: float | None = None
+    injected: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind not in _KINDS:
+            raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {_KINDS}")
+        if not 0.0 <= self.rate <= 1.0:
+            raise ValueError(f"rate must be between 0 and 1, not {self.rate!r}")
+
+    @property
+    def delay(self) -> float:
+        """The delay of a latency or stall fault, in seconds."""
+        return _DEFAULT_SECONDS.get(self.kind, 0.0) if self.seconds is None else self.seconds
+
+    def applies_to(self, method: str, path: str) -> bool:
+        """Return whether a request could get this fault (ignoring the rate)."""
+        if self.times is not None and self.injected >= self.times:
+            return False
+        if self.method is not None and self.method.upper() != method.upper():
+            return False
+        if self.path is None:
+            return True
+        if "*" in self.path:
+            return fnmatch.fnmatchcase(path, self.path)
+        return self.path in path
+
+
+@dataclass(frozen=True)
+class FaultDecision:
+    """The faults chosen for one request: a total added delay and at most one failure."""
+
+    delay: float = 0.0
+    fault: FaultRule | None = None
+
+
+class Faults:
+    """The fault rules of an emulator and the counts of what they injected, by kind."""
+
+    def __init__(self, seed: int | None = 0) -> None:
+        self.rules: list[FaultRule] = []
+        self.injected: Counter[str] = Counter()
+        self._random = random.Random(seed)
+
+    def add(
+        self,
+        kind: FaultKind,
+        *,
+        path: str | None = None,
+        method: str | None = None,
+        rate: float = 1.0,
+        times: int | None = None,
+        seconds: float | None = None,
+        retry_after: float | None = None,
+    ) -> FaultRule:
+        """Add a rule (checked in the order added) and return it."""
+        rule = FaultRule(kind, path, method, rate, times, seconds, retry_after)
+        self.rules.append(rule)
+        return rule
+
+    def next(self, kind: FaultKind, n: int = 1, **options: object) -> FaultRule:
+        """Inject `kind` into the next `n` matching requests (a scripted sequence)."""
+        return self.add(kind, times=n, **options)  # type: ignore[arg-type]
+
+    def remove(self, rule: FaultRule) -> None:
+        """Remove one rule."""
+        self.rules.remove(rule)
+
+    def clear(self) -> None:
+        """Remove every rule (the counters are kept)."""
+        self.rules.clear()
+
+    def seed(self, seed: int) -> None:
+        """Restart the generator that draws the rates."""
+        self._random.seed(seed)
+
+    def decide(self, method: str, path: str) -> FaultDecision:
+        """Choose the faults of one request and count them."""
+        delay = 0.0
+        chosen: FaultRule | None = None
+        for rule in self.rules:
+            if not rule.applies_to(method, path):
+                continue
+            if rule.kind != "latency" and chosen is not None:
+                continue
+            if rule.rate < 1.0 and self._random.random() >= rule.rate:
+                continue
+            rule.injected += 1
+            self.injected[rule.kind] += 1
+            if rule.kind == "latency":
+                delay += rule.delay
+            else:
+                chosen = rule
+        return FaultDecision(delay, chosen)
+
+
+def fault_response(rule: FaultRule, request_id: str) -> EmulatorResponse:
+    """Return the response an error fault (429, 500, 502, 503) sends."""
+    headers = []
+    if rule.retry_after is not None:
+        value = rule.retry_after
+        headers.append(("retry-after", str(int(value)) if value == int(value) else str(value)))
+    if rule.kind == "429":
+        return error_response(
+            429,
+            "REQUEST_LIMIT_EXCEEDED",
+            "Too many requests. Please wait a moment and try again.",
+            request_id=request_id,
+            headers=headers,
+        )
+    if rule.kind == "503":
+        return error_response(
+            503,
+            "TEMPORARILY_UNAVAILABLE",
+            "The service is temporarily unavailable. Please try again later.",
+            request_id=request_id,
+            headers=headers,
+        )
+    if rule.kind == "500":
+        return error_response(
+            500,
+            "INTERNAL_ERROR",
+            "Internal error. Please try again later.",
+            request_id=request_id,
+            headers=headers,
+        )
+    return EmulatorResponse(
+        502,
+        [("content-type", "text/html"), ("x-request-id", request_id), *headers],
+        _BAD_GATEWAY_HTML,
+    )

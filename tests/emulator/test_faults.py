@@ -1,0 +1,179 @@
+"""Fault injection over real sockets and in-process: what the client sees, what took effect."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from databricks_jobs.testing import Emulator, VirtualClock
+
+from .conftest import TOKEN, Api, task
+
+pytestmark = pytest.mark.anyio
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture(params=["loopback", "in-process"])
+async def client(
+    request: pytest.FixtureRequest, emulator: Emulator, anyio_backend: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    timeout = httpx.Timeout(5.0, read=0.3)
+    if request.param == "in-process":
+        async with httpx.AsyncClient(
+            base_url="http://emulator.local",
+            headers=AUTH,
+            transport=emulator.transport(),
+            timeout=timeout,
+        ) as local:
+            yield local
+        return
+    async with (
+        emulator.serve() as url,
+        httpx.AsyncClient(base_url=url, headers=AUTH, timeout=timeout) as remote,
+    ):
+        yield remote
+
+
+async def _job(client: httpx.AsyncClient) -> int:
+    created = await client.post(
+        "/api/2.2/jobs/create", json={"name": "j", "tasks": [task("a")], "max_concurrent_runs": 10}
+    )
+    return int(created.json()["job_id"])
+
+
+async def test_429_with_and_without_retry_after(
+    client: httpx.AsyncClient, emulator: Emulator
+) -> None:
+    emulator.faults.next("429", retry_after=7)
+    emulator.faults.next("429")
+    first = await client.get("/api/2.2/jobs/list")
+    second = await client.get("/api/2.2/jobs/list")
+    third = await client.get("/api/2.2/jobs/list")
+    assert first.status_code == second.status_code == 429
+    assert first.headers["retry-after"] == "7"
+    assert "retry-after" not in second.headers
+    assert first.json()["error_code"] == "REQUEST_LIMIT_EXCEEDED"
+    assert third.status_code == 200
+    assert emulator.faults.injected["429"] == 2
+
+
+@pytest.mark.parametrize(
+    ("kind", "code"), [("500", "INTERNAL_ERROR"), ("503", "TEMPORARILY_UNAVAILABLE")]
+)
+async def test_server_errors(
+    client: httpx.AsyncClient, emulator: Emulator, kind: str, code: str
+) -> None:
+    emulator.faults.next(kind)  # type: ignore[arg-type]
+    response = await client.get("/api/2.2/jobs/list")
+    assert response.status_code == int(kind)
+    assert response.json()["error_code"] == code
+    assert response.headers["x-request-id"]
+
+
+async def test_502_html(client: httpx.AsyncClient, emulator: Emulator) -> None:
+    emulator.faults.next("502")
+    response = await client.get("/api/2.2/jobs/list")
+    assert response.status_code == 502
+    assert response.headers["content-type"] == "text/html"
+    assert "<title>502 Bad Gateway</title>" in response.text
+
+
+async def test_drop_before_processing_starts_nothing(
+    client: httpx.AsyncClient, emulator: Emulator
+) -> None:
+    job_id = await _job(client)
+    emulator.faults.next("drop_before", path="jobs/run-now")
+    with pytest.raises(httpx.RemoteProtocolError):
+        await client.post("/api/2.2/jobs/run-now", json={"job_id": job_id})
+    assert emulator.applied["jobs/run-now"] == 0
+    assert emulator.store.runs == {}
+    assert emulator.requests[-1].fault == "drop_before"
+
+
+async def test_drop_after_processing_started_the_run(
+    client: httpx.AsyncClient, emulator: Emulator
+) -> None:
+    job_id = await _job(client)
+    emulator.faults.next("drop_after", path="jobs/run-now")
+    body = {"job_id": job_id, "idempotency_token": "retry-me"}
+    with pytest.raises(httpx.RemoteProtocolError):
+        await client.post("/api/2.2/jobs/run-now", json=body)
+    assert emulator.applied["jobs/run-now"] == 1
+    retried = await client.post("/api/2.2/jobs/run-now", json=body)
+    assert retried.status_code == 200
+    assert list(emulator.store.runs) == [retried.json()["run_id"]]
+    assert emulator.applied["jobs/run-now:replayed"] == 1
+
+
+async def test_stall_trips_the_read_timeout_after_taking_effect(
+    client: httpx.AsyncClient, emulator: Emulator
+) -> None:
+    emulator.faults.next("stall", path="jobs/create", seconds=2.0)
+    with pytest.raises(httpx.ReadTimeout):
+        await client.post("/api/2.2/jobs/create", json={"name": "slow"})
+    assert emulator.applied["jobs/create"] == 1
+    assert emulator.faults.injected["stall"] == 1
+
+
+async def test_latency_delays_but_succeeds(client: httpx.AsyncClient, emulator: Emulator) -> None:
+    emulator.faults.add("latency", seconds=0.01, times=2)
+    responses = [await client.get("/api/2.2/jobs/list") for _ in range(3)]
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    assert emulator.faults.injected["latency"] == 2
+
+
+async def test_rate_is_seeded_and_per_path(client: httpx.AsyncClient, emulator: Emulator) -> None:
+    emulator.faults.add("503", rate=0.15, path="jobs/list")
+    statuses = [(await client.get("/api/2.2/jobs/list")).status_code for _ in range(100)]
+    other = [(await client.get("/api/2.2/jobs/get?job_id=1")).status_code for _ in range(10)]
+    failures = statuses.count(503)
+    assert 5 <= failures <= 30
+    assert failures == emulator.faults.injected["503"]
+    assert 503 not in other
+    replay = Emulator()
+    replay.faults.add("503", rate=0.15, path="jobs/list")
+    again = [
+        replay.faults.decide("GET", "/api/2.2/jobs/list").fault is not None for _ in range(100)
+    ]
+    assert again == [s == 503 for s in statuses]
+
+
+async def test_glob_and_method_filters(client: httpx.AsyncClient, emulator: Emulator) -> None:
+    rule = emulator.faults.add("500", path="/api/2.2/jobs/runs/*", method="GET")
+    assert (await client.get("/api/2.2/jobs/list")).status_code == 200
+    assert (await client.get("/api/2.2/jobs/runs/list")).status_code == 500
+    assert (await client.post("/api/2.2/jobs/runs/cancel", json={})).status_code == 400
+    emulator.faults.remove(rule)
+    assert (await client.get("/api/2.2/jobs/runs/list")).status_code == 200
+    assert rule.injected == 1
+
+
+def test_rule_validation() -> None:
+    emulator = Emulator()
+    with pytest.raises(ValueError, match="unknown fault kind"):
+        emulator.faults.add("418")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="rate"):
+        emulator.faults.add("500", rate=1.5)
+
+
+async def test_throttle_refuses_beyond_the_rate_on_the_clock(
+    local_api: Api, emulator: Emulator, clock: VirtualClock
+) -> None:
+    throttle = emulator.throttle(2, burst=2, path="jobs/run-now")
+    job_id = await local_api.create_job(max_concurrent_runs=100)
+    statuses = [
+        (await local_api.post("/api/2.2/jobs/run-now", {"job_id": job_id})).status_code
+        for _ in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+    refused = await local_api.post("/api/2.2/jobs/run-now", {"job_id": job_id})
+    assert refused.json()["error_code"] == "REQUEST_LIMIT_EXCEEDED"
+    assert refused.headers["retry-after"] == "1"
+    assert (await local_api.get("/api/2.2/jobs/list")).status_code == 200  # other paths pass
+    clock.advance(0.5)
+    assert (await local_api.post("/api/2.2/jobs/run-now", {"job_id": job_id})).status_code == 200
+    assert throttle.refused == 2
+    assert emulator.applied["jobs/run-now"] == 3
+    assert [r.fault for r in emulator.requests_to("run-now")].count("throttled") == 2

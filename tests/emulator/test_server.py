@@ -1,0 +1,115 @@
+"""The loopback server: keep-alive, concurrency, a background thread, and the command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import anyio
+import httpx
+import pytest
+
+from databricks_jobs.testing import Emulator, ScaledClock
+
+from .conftest import TOKEN, task
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.mark.anyio
+async def test_keep_alive_serves_many_requests_on_one_connection(
+    emulator: Emulator, anyio_backend: str
+) -> None:
+    async with (
+        emulator.serve() as url,
+        httpx.AsyncClient(base_url=url, headers=AUTH, limits=httpx.Limits(max_connections=1))
+        as client,
+    ):  # fmt: skip
+        responses = [await client.get("/api/2.2/jobs/list") for _ in range(20)]
+    assert all(r.status_code == 200 for r in responses)
+    assert responses[0].headers["server"] == "databricks-jobs-emulator"
+    assert len(emulator.requests) == 20
+
+
+@pytest.mark.anyio
+async def test_concurrent_run_now_never_duplicates(emulator: Emulator, anyio_backend: str) -> None:
+    async with emulator.serve() as url, httpx.AsyncClient(base_url=url, headers=AUTH) as client:
+        created = await client.post(
+            "/api/2.2/jobs/create",
+            json={"name": "fan", "tasks": [task("a")], "max_concurrent_runs": 1000},
+        )
+        job_id = created.json()["job_id"]
+        run_ids: list[int] = []
+
+        async def trigger(i: int) -> None:
+            body = {"job_id": job_id, "idempotency_token": f"tok-{i % 25}"}
+            response = await client.post("/api/2.2/jobs/run-now", json=body)
+            run_ids.append(response.json()["run_id"])
+
+        async with anyio.create_task_group() as group:
+            for i in range(100):
+                group.start_soon(trigger, i)
+    assert len(run_ids) == 100
+    assert len(set(run_ids)) == 25
+    assert emulator.applied["jobs/run-now"] == 25
+    assert emulator.applied["jobs/run-now:replayed"] == 75
+
+
+def test_serve_in_thread_with_a_sync_client() -> None:
+    emulator = Emulator(ScaledClock(speed=1000))
+    with emulator.serve_in_thread() as url, httpx.Client(base_url=url, headers=AUTH) as client:
+        created = client.post("/api/2.2/jobs/create", json={"name": "t", "tasks": [task("a")]})
+        job_id = created.json()["job_id"]
+        run_id = client.post("/api/2.2/jobs/run-now", json={"job_id": job_id}).json()["run_id"]
+        state = None
+        for _ in range(200):
+            state = client.get("/api/2.2/jobs/runs/get", params={"run_id": run_id}).json()["state"]
+            if state["life_cycle_state"] == "TERMINATED":
+                break
+            time.sleep(0.005)
+    assert state is not None
+    assert state["result_state"] == "SUCCESS"
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{url}/api/2.2/jobs/list", headers=AUTH)
+
+
+def test_command_line_serves_until_stopped() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "databricks_jobs.testing", "serve", "--port", "0", "--speed", "60"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        host_line = process.stdout.readline().strip()
+        token_line = process.stdout.readline().strip()
+        assert host_line.startswith("DATABRICKS_HOST=http://127.0.0.1:")
+        assert token_line == f"DATABRICKS_TOKEN={TOKEN}"
+        url = host_line.partition("=")[2]
+        response = httpx.get(f"{url}/api/2.2/jobs/list", headers=AUTH, timeout=10)
+        assert response.status_code == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.anyio
+async def test_a_failing_script_is_a_500_and_the_server_keeps_serving(
+    emulator: Emulator, anyio_backend: str
+) -> None:
+    def broken(ctx: object) -> bool:
+        raise RuntimeError("bad predicate")
+
+    emulator.script_task(when=broken)
+    async with emulator.serve() as url, httpx.AsyncClient(base_url=url, headers=AUTH) as client:
+        created = await client.post(
+            "/api/2.2/jobs/create", json={"name": "x", "tasks": [task("a")]}
+        )
+        failed = await client.post(
+            "/api/2.2/jobs/run-now", json={"job_id": created.json()["job_id"]}
+        )
+        assert failed.status_code == 500
+        assert "bad predicate" in failed.json()["message"]
+        emulator.clear_scripts()
+        assert (await client.get("/api/2.2/jobs/list")).status_code == 200
