@@ -2,7 +2,9 @@
 
 >>> from databricks_jobs import Workspace
 >>> async with Workspace.from_env() as ws:
-...     data = await ws.request("GET", "/api/2.2/jobs/list")
+...     async for job in ws.jobs.list(name="nightly"):
+...         run = await ws.jobs.run_now(job.job_id)
+...         done = await ws.runs.wait(run.run_id, timeout=3600)
 """
 
 import contextlib
@@ -43,10 +45,15 @@ from ._errors import (
     WaitTimeout,
     error_from_response,
 )
+from ._outcome import OutcomeKind, RunOutcome, run_outcome
+from ._pagination import Page, Paginator
 from ._retry import RetryPolicy
+from ._serde import from_dict, from_json, to_dict, to_json
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 from ._workspace import Workspace
+from .models import validate
+from .resources import Jobs, Runs, StartedRun
 
 __all__ = [
     "NOT_GIVEN",
@@ -68,18 +75,25 @@ __all__ = [
     "InternalError",
     "InvalidParameterValue",
     "InvalidState",
+    "Jobs",
     "NotFound",
     "NotGiven",
+    "OutcomeKind",
     "OutcomeUnknown",
+    "Page",
+    "Paginator",
     "PermissionDenied",
     "PoolLimits",
     "RateLimited",
     "RequestTimeout",
     "RetryPolicy",
     "RunFailed",
+    "RunOutcome",
+    "Runs",
     "ServerError",
     "ServiceUnavailable",
     "SpecError",
+    "StartedRun",
     "SystemClock",
     "Timeouts",
     "TokenProvider",
@@ -93,6 +107,12 @@ __all__ = [
     "Workspace",
     "__version__",
     "error_from_response",
+    "from_dict",
+    "from_json",
+    "run_outcome",
+    "to_dict",
+    "to_json",
+    "validate",
 ]
 
 

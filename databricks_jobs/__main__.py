@@ -1,6 +1,9 @@
-"""``python -m databricks_jobs``: show the version, the transports and the resolved configuration.
+"""``python -m databricks_jobs``: the demo (default), or ``config`` to show the configuration.
 
-It makes no network request. Exit status 0 when a configuration resolves, 2 otherwise.
+``python -m databricks_jobs [demo] [--host URL | --profile NAME] [--speed N]`` runs the demo
+against a local emulator it starts itself (or a real workspace). ``python -m databricks_jobs
+config`` shows the version, the transports and the configuration a `Workspace` would
+resolve, without any network request: exit status 0 when it resolves, 2 otherwise.
 """
 
 from __future__ import annotations
@@ -13,6 +16,18 @@ from ._version import __version__
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the demo or show the configuration."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["config"]:
+        return show_config()
+    if args[:1] == ["demo"]:
+        args = args[1:]
+    from ._demo import main as demo
+
+    return demo(args, sys.stdout)
+
+
+def show_config() -> int:
     """Print what a `Workspace.from_env()` would use, secrets masked."""
     import os
 

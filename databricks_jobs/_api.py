@@ -7,11 +7,13 @@ of a waiter, each item of a bulk batch. GET parameters go in the query string (b
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import json
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from typing import Any, Final
 
 import anyio
@@ -23,7 +25,7 @@ from ._http import HttpClient
 from ._retry import RetryPolicy, call_with_retries
 from ._types import JSONObject, QueryValue
 
-__all__ = ["ApiClient", "encode_body", "encode_query"]
+__all__ = ["ApiClient", "DryRunStop", "capture_requests", "encode_body", "encode_query"]
 
 logger = logging.getLogger("databricks_jobs.http")
 
@@ -33,6 +35,32 @@ _REDACTED_HEADERS: Final = frozenset(
     {"authorization", "cookie", "x-databricks-azure-sp-management-token"}
 )
 _SNIPPET: Final = 200
+
+
+_CAPTURED: ContextVar[list[httpx.Request] | None] = ContextVar(
+    "databricks_jobs_captured_requests", default=None
+)
+
+
+class DryRunStop(Exception):
+    """Raised in place of sending a request while requests are being captured."""
+
+
+@contextlib.contextmanager
+def capture_requests() -> Iterator[list[httpx.Request]]:
+    """Within this block (in this task), record the next request instead of sending it.
+
+    The call that would send it stops there; the block ends quietly and the list holds
+    the request, without credentials.
+    """
+    captured: list[httpx.Request] = []
+    token = _CAPTURED.set(captured)
+    try:
+        yield captured
+    except DryRunStop:
+        pass
+    finally:
+        _CAPTURED.reset(token)
 
 
 def encode_query(query: Mapping[str, QueryValue] | None) -> dict[str, str | list[str]]:
@@ -114,6 +142,10 @@ class ApiClient:
         DELETE are, POST and PATCH are not (pass True when the body has an idempotency token).
         """
         request = self.build_request(method, path, query=query, body=body)
+        captured = _CAPTURED.get()
+        if captured is not None:
+            captured.append(request)
+            raise DryRunStop(f"{request.method} {path} captured, not sent")
         safe = request.method in SAFE_METHODS if idempotent is None else idempotent
         attempt_number = 0
 

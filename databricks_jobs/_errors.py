@@ -310,11 +310,23 @@ class WaitError(DatabricksError):
 
 
 class RunFailed(WaitError):
-    """A waited run ended other than SUCCESS. `run` is the final run, `outcome` what it means."""
+    """A waited run ended other than SUCCESS.
 
-    def __init__(self, message: str, *, run: Any, outcome: Any = None) -> None:
+    `run` is the final run, `outcome` what its state means, and `failed_tasks` maps the key
+    of each task that did not succeed to its error message (None when the service gave none).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        run: Any,
+        outcome: Any = None,
+        failed_tasks: Mapping[str, str | None] | None = None,
+    ) -> None:
         self.run = run
         self.outcome = outcome
+        self.failed_tasks: dict[str, str | None] = dict(failed_tasks or {})
         super().__init__(message)
 
 

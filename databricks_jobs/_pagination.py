@@ -56,6 +56,8 @@ class Paginator(Generic[T]):
 
     Nothing is requested until iteration starts. Each page is requested with the caller's
     query plus ``page_token``; iteration stops at the last page or after `max_items` items.
+    `complete`, when given, is awaited on each raw item before it is decoded (used to fetch
+    items whose arrays were cut).
     """
 
     def __init__(
@@ -65,6 +67,7 @@ class Paginator(Generic[T]):
         *,
         items_key: str,
         decode: Callable[[Any], T],
+        complete: Callable[[Any], Awaitable[Any]] | None = None,
         max_items: int | None = None,
     ) -> None:
         if max_items is not None and (not isinstance(max_items, int) or max_items < 0):
@@ -73,6 +76,7 @@ class Paginator(Generic[T]):
         self._query = dict(query)
         self._items_key = items_key
         self._decode = decode
+        self._complete = complete
         self._max_items = max_items
 
     async def pages(self) -> AsyncIterator[Page[T]]:
@@ -85,6 +89,8 @@ class Paginator(Generic[T]):
             if remaining is not None:
                 raw_items = raw_items[:remaining]
                 remaining -= len(raw_items)
+            if self._complete is not None:
+                raw_items = [await self._complete(item) for item in raw_items]
             token = next_page_token(response)
             yield Page([self._decode(item) for item in raw_items], token, response)
             if token is None:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import ssl
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from types import TracebackType
 from typing import Any, Literal, Self
 
 import httpx
 
-from ._api import ApiClient
+from ._api import ApiClient, capture_requests
 from ._auth import (
     BearerTokenAuth,
     DatabricksCliTokens,
@@ -25,6 +26,7 @@ from ._errors import ClientClosedError
 from ._http import HttpClient, TransportChoice
 from ._retry import RetryPolicy
 from ._types import JSONObject, QueryValue
+from .resources import Jobs, Runs
 
 __all__ = ["Workspace"]
 
@@ -105,7 +107,11 @@ class Workspace:
             total_timeout=timeouts.total,
             debug_headers=self.config.debug_headers,
         )
-        self._state: _State = "unopened"
+        self._entered = False
+        self.runs: Runs = Runs(self._api)
+        """Job runs: submit, get, list, outputs, cancel, repair, wait."""
+        self.jobs: Jobs = Jobs(self._api, self.runs)
+        """Jobs: create, get, list, update, reset, delete, run_now, permissions, compliance."""
 
     @classmethod
     def from_env(cls, **options: Any) -> Workspace:
@@ -152,8 +158,12 @@ class Workspace:
 
     @property
     def state(self) -> _State:
-        """Lifecycle: ``unopened``, then ``open`` (first use), then ``closed``."""
-        return self._state
+        """Lifecycle: ``unopened``, then ``open`` (entered or first used), then ``closed``."""
+        if self._http.closed:
+            return "closed"
+        if self._entered or self._http.transport_name is not None:
+            return "open"
+        return "unopened"
 
     @property
     def transport_name(self) -> str | None:
@@ -175,7 +185,6 @@ class Workspace:
         marks a POST or PATCH as safe to repeat (for example one carrying an idempotency
         token); without it, an ambiguous failure of such a request raises `OutcomeUnknown`.
         """
-        self._ensure_open()
         return await self._api.call(method, path, query=query, body=body, idempotent=idempotent)
 
     def prepare_request(
@@ -189,16 +198,28 @@ class Workspace:
         """Return the exact request `request` would send, without sending it or credentials."""
         return self._api.build_request(method, path, query=query, body=body)
 
-    def _ensure_open(self) -> None:
-        if self._state == "closed":
+    @contextlib.contextmanager
+    def dry_run(self) -> Iterator[list[httpx.Request]]:
+        """Capture the request the next call in this block would send, instead of sending it.
+
+        Like brickster's ``perform_request = FALSE``: the call stops at the point of
+        sending, the block ends quietly, and the yielded list holds the exact request
+        (without credentials). Other tasks sharing the Workspace are not affected.
+
+        >>> with ws.dry_run() as requests:
+        ...     await ws.jobs.create(settings)
+        >>> requests[0].content
+        """
+        with capture_requests() as captured:
+            yield captured
+
+    async def __aenter__(self) -> Self:
+        if self._http.closed:
             raise ClientClosedError(
                 "this Workspace is closed (aclose() was called or its async with block ended); "
                 "create a new Workspace"
             )
-        self._state = "open"
-
-    async def __aenter__(self) -> Self:
-        self._ensure_open()
+        self._entered = True
         return self
 
     async def __aexit__(
@@ -211,11 +232,10 @@ class Workspace:
 
     async def aclose(self) -> None:
         """Close the HTTP client and its connections. Safe to call more than once."""
-        self._state = "closed"
         await self._http.aclose()
 
     def __repr__(self) -> str:
         return (
             f"Workspace(host={self.config.host!r}, auth_type={self.config.auth_type!r}, "
-            f"state={self._state!r})"
+            f"state={self.state!r})"
         )

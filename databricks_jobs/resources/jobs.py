@@ -1,0 +1,345 @@
+"""`Jobs` (``ws.jobs``): create, read, list, change, delete and trigger jobs, and more.
+
+Also the permissions and the cluster-policy compliance of jobs.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from .._api import ApiClient
+from .._config import Seconds
+from .._errors import SpecError
+from .._pagination import Paginator, collect_pages, merge_job_page
+from .._serde import structure, to_dict, unstructure
+from .._types import QueryValue
+from ..models import (
+    BaseJob,
+    CreateResponse,
+    EnforcePolicyComplianceResponse,
+    GetJobPermissionLevelsResponse,
+    GetPolicyComplianceResponse,
+    Job,
+    JobAccessControlRequest,
+    JobCompliance,
+    JobPermissions,
+    JobPermissionsDescription,
+    JobSettings,
+    PerformanceTarget,
+    PipelineParams,
+    QueueSettings,
+    ResetJob,
+    Run,
+    RunNow,
+    RunNowResponse,
+    UpdateJob,
+    validate,
+)
+from ._common import (
+    StartedRun,
+    as_dict,
+    as_list,
+    check_page_size,
+    check_positive_id,
+    new_idempotency_token,
+    required_id,
+)
+from .runs import Runs
+
+__all__ = ["Jobs"]
+
+BASE: Final = "/api/2.2/jobs"
+PERMISSIONS: Final = "/api/2.0/permissions/jobs"
+COMPLIANCE: Final = "/api/2.0/policies/jobs"
+JOBS_PAGE_LIMIT: Final = (1, 100)
+COMPLIANCE_PAGE_LIMIT: Final = (1, None)
+"""No documented maximum: the service may return fewer per page."""
+
+
+class Jobs:
+    """Jobs: ``ws.jobs``. Every method is a coroutine except the listings (async iterators)."""
+
+    def __init__(self, api: ApiClient, runs: Runs) -> None:
+        self._api = api
+        self._runs = runs
+
+    async def create(
+        self,
+        settings: JobSettings,
+        *,
+        access_control_list: Sequence[JobAccessControlRequest] | None = None,
+    ) -> int:
+        """Create a job and return its id.
+
+        The settings are validated first (`SpecError` names the field). ``jobs/create`` has
+        no idempotency token: an ambiguous failure raises `OutcomeUnknown` rather than
+        risking a second job.
+        """
+        validate(settings)
+        body = to_dict(settings)
+        if access_control_list is not None:
+            body["access_control_list"] = unstructure(list(access_control_list))
+        data = await self._api.call("POST", f"{BASE}/create", body=body)
+        return required_id(structure(data, CreateResponse).job_id, "job_id")
+
+    async def get(self, job_id: int, *, include_trigger_state: bool | None = None) -> Job:
+        """Return a job, whole.
+
+        The 2.2 pages of its tasks, job clusters, parameters and environments are fetched
+        and merged.
+        """
+        job_id = check_positive_id(job_id, name="job_id")
+        query: dict[str, QueryValue] = {
+            "job_id": job_id,
+            "include_trigger_state": include_trigger_state,
+        }
+
+        async def page(token: str | None) -> dict[str, Any]:
+            return await self._api.call("GET", f"{BASE}/get", query={**query, "page_token": token})
+
+        return structure(await collect_pages(page, merge_job_page), Job)
+
+    def list(
+        self,
+        *,
+        name: str | None = None,
+        expand_tasks: bool | None = None,
+        limit: int | None = None,
+        max_items: int | None = None,
+    ) -> Paginator[BaseJob]:
+        """Iterate over jobs, following page tokens lazily with one page in memory.
+
+        `name` filters by exact name (case-insensitive), `limit` is the page size (1 to
+        100) and `max_items` caps the total. With `expand_tasks`, a job whose arrays were
+        cut at 100 elements is fetched whole.
+        """
+        check_page_size(limit, name="limit", low=JOBS_PAGE_LIMIT[0], high=JOBS_PAGE_LIMIT[1])
+        query: dict[str, QueryValue] = {"name": name, "expand_tasks": expand_tasks, "limit": limit}
+
+        async def fetch(page_query: dict[str, QueryValue]) -> dict[str, Any]:
+            return await self._api.call("GET", f"{BASE}/list", query=page_query)
+
+        async def complete(item: dict[str, Any]) -> dict[str, Any]:
+            if not (expand_tasks and item.get("has_more") and item.get("job_id")):
+                return item
+            whole = to_dict(await self.get(int(item["job_id"])))
+            item["settings"] = whole.get("settings", item.get("settings"))
+            item.pop("has_more", None)
+            return item
+
+        return Paginator(
+            fetch,
+            {k: v for k, v in query.items() if v is not None},
+            items_key="jobs",
+            decode=lambda item: structure(item, BaseJob),
+            complete=complete,
+            max_items=max_items,
+        )
+
+    async def update(
+        self,
+        job_id: int,
+        *,
+        new_settings: JobSettings | None = None,
+        fields_to_remove: Sequence[str] | None = None,
+    ) -> None:
+        """Change some settings of a job.
+
+        Top-level fields given are replaced, ``tasks`` and ``job_clusters`` are merged by
+        key, `fields_to_remove` are removed (also ``tasks/<task_key>`` and
+        ``job_clusters/<key>``).
+        """
+        job_id = check_positive_id(job_id, name="job_id")
+        body = UpdateJob(
+            job_id=job_id,
+            new_settings=new_settings,
+            fields_to_remove=list(fields_to_remove) if fields_to_remove is not None else None,
+        )
+        validate(body)
+        await self._api.call("POST", f"{BASE}/update", body=to_dict(body))
+
+    async def reset(self, job_id: int, settings: JobSettings) -> None:
+        """Replace all the settings of a job."""
+        job_id = check_positive_id(job_id, name="job_id")
+        body = ResetJob(job_id=job_id, new_settings=settings)
+        validate(body)
+        # Writing the same settings twice leaves the same job: safe to retry.
+        await self._api.call("POST", f"{BASE}/reset", body=to_dict(body), idempotent=True)
+
+    async def delete(self, job_id: int) -> None:
+        """Delete a job."""
+        job_id = check_positive_id(job_id, name="job_id")
+        await self._api.call("POST", f"{BASE}/delete", body={"job_id": job_id})
+
+    async def run_now(
+        self,
+        job_id: int,
+        *,
+        job_parameters: Mapping[str, str] | None = None,
+        only: Sequence[str] | None = None,
+        queue: QueueSettings | None = None,
+        performance_target: PerformanceTarget | str | None = None,
+        duration_target: str | None = None,
+        pipeline_params: PipelineParams | None = None,
+        idempotency_token: str | None = None,
+        notebook_params: Mapping[str, str] | None = None,
+        jar_params: Sequence[str] | None = None,
+        python_params: Sequence[str] | None = None,
+        python_named_params: Mapping[str, str] | None = None,
+        spark_submit_params: Sequence[str] | None = None,
+        sql_params: Mapping[str, str] | None = None,
+        dbt_commands: Sequence[str] | None = None,
+    ) -> StartedRun:
+        """Trigger a run of a job and return its id and the idempotency token used.
+
+        A token is generated unless given; every retry of this call reuses it, so a retry
+        can never start a second run, and sending it again later returns the same run.
+        """
+        job_id = check_positive_id(job_id, name="job_id")
+        token = idempotency_token or new_idempotency_token()
+        body = RunNow(
+            job_id=job_id,
+            idempotency_token=token,
+            job_parameters=as_dict(job_parameters),
+            only=as_list(only),
+            queue=queue,
+            performance_target=performance_target,
+            duration_target=duration_target,
+            pipeline_params=pipeline_params,
+            notebook_params=as_dict(notebook_params),
+            jar_params=as_list(jar_params),
+            python_params=as_list(python_params),
+            python_named_params=as_dict(python_named_params),
+            spark_submit_params=as_list(spark_submit_params),
+            sql_params=as_dict(sql_params),
+            dbt_commands=as_list(dbt_commands),
+        )
+        validate(body)
+        data = await self._api.call("POST", f"{BASE}/run-now", body=to_dict(body), idempotent=True)
+        response = structure(data, RunNowResponse)
+        return StartedRun(
+            run_id=required_id(response.run_id, "run_id"),
+            idempotency_token=token,
+            number_in_job=response.number_in_job,
+        )
+
+    async def run_now_and_wait(
+        self,
+        job_id: int,
+        *,
+        job_parameters: Mapping[str, str] | None = None,
+        only: Sequence[str] | None = None,
+        idempotency_token: str | None = None,
+        timeout: Seconds | None = None,
+        poll: Seconds = 2.0,
+        raise_on_failure: bool = True,
+        cancel_on_timeout: bool = False,
+    ) -> Run:
+        """Trigger a run and wait for it to finish (see `Runs.wait`)."""
+        started = await self.run_now(
+            job_id, job_parameters=job_parameters, only=only, idempotency_token=idempotency_token
+        )
+        return await self._runs.wait(
+            started.run_id,
+            timeout=timeout,
+            poll=poll,
+            raise_on_failure=raise_on_failure,
+            cancel_on_timeout=cancel_on_timeout,
+        )
+
+    async def cancel_all_runs(
+        self, job_id: int | None = None, *, all_queued_runs: bool | None = None
+    ) -> None:
+        """Cancel every active run of a job.
+
+        With no job and `all_queued_runs`, every queued run of the workspace is cancelled.
+        """
+        if job_id is None and not all_queued_runs:
+            raise SpecError("give a job_id, or all_queued_runs=True", field="job_id")
+        body: dict[str, Any] = {}
+        if job_id is not None:
+            body["job_id"] = check_positive_id(job_id, name="job_id")
+        if all_queued_runs is not None:
+            body["all_queued_runs"] = all_queued_runs
+        await self._api.call("POST", f"{BASE}/runs/cancel-all", body=body, idempotent=True)
+
+    # --- permissions ------------------------------------------------------------------------
+
+    async def get_permissions(self, job_id: int) -> JobPermissions:
+        """Return who may do what with a job."""
+        job_id = check_positive_id(job_id, name="job_id")
+        return structure(await self._api.call("GET", f"{PERMISSIONS}/{job_id}"), JobPermissions)
+
+    async def set_permissions(
+        self, job_id: int, access_control_list: Sequence[JobAccessControlRequest]
+    ) -> JobPermissions:
+        """Replace every direct permission of a job (PUT; an empty list removes them all)."""
+        return await self._write_permissions("PUT", job_id, access_control_list)
+
+    async def update_permissions(
+        self, job_id: int, access_control_list: Sequence[JobAccessControlRequest]
+    ) -> JobPermissions:
+        """Add or change permissions of a job, keeping the others (PATCH)."""
+        return await self._write_permissions("PATCH", job_id, access_control_list)
+
+    async def _write_permissions(
+        self, method: str, job_id: int, acl: Sequence[JobAccessControlRequest]
+    ) -> JobPermissions:
+        job_id = check_positive_id(job_id, name="job_id")
+        body = {"access_control_list": unstructure(list(acl))}
+        # Applying the same grants twice gives the same permissions: safe to retry.
+        data = await self._api.call(method, f"{PERMISSIONS}/{job_id}", body=body, idempotent=True)
+        return structure(data, JobPermissions)
+
+    async def get_permission_levels(self, job_id: int) -> builtins.list[JobPermissionsDescription]:
+        """Return the permission levels that can be granted on a job."""
+        job_id = check_positive_id(job_id, name="job_id")
+        data = await self._api.call("GET", f"{PERMISSIONS}/{job_id}/permissionLevels")
+        return structure(data, GetJobPermissionLevelsResponse).permission_levels or []
+
+    # --- policy compliance ------------------------------------------------------------------
+
+    async def enforce_compliance(
+        self, job_id: int, *, validate_only: bool | None = None
+    ) -> EnforcePolicyComplianceResponse:
+        """Bring a job's clusters in line with their policies (preview with `validate_only`)."""
+        job_id = check_positive_id(job_id, name="job_id")
+        body: dict[str, Any] = {"job_id": job_id}
+        if validate_only is not None:
+            body["validate_only"] = validate_only
+        # Enforcing twice changes nothing more: safe to retry.
+        data = await self._api.call(
+            "POST", f"{COMPLIANCE}/enforce-compliance", body=body, idempotent=True
+        )
+        return structure(data, EnforcePolicyComplianceResponse)
+
+    async def get_compliance(self, job_id: int) -> GetPolicyComplianceResponse:
+        """Return whether a job complies with its clusters' policies, and the violations."""
+        job_id = check_positive_id(job_id, name="job_id")
+        data = await self._api.call("GET", f"{COMPLIANCE}/get-compliance", query={"job_id": job_id})
+        return structure(data, GetPolicyComplianceResponse)
+
+    def list_compliance(
+        self, policy_id: str, *, page_size: int | None = None, max_items: int | None = None
+    ) -> Paginator[JobCompliance]:
+        """Iterate over the compliance of every job that uses a cluster policy."""
+        if not policy_id:
+            raise SpecError("a cluster policy id is required", field="policy_id")
+        low, high = COMPLIANCE_PAGE_LIMIT
+        check_page_size(page_size, name="page_size", low=low, high=high)
+        query: dict[str, QueryValue] = {"policy_id": policy_id}
+        if page_size is not None:
+            query["page_size"] = page_size
+
+        async def fetch(page_query: dict[str, QueryValue]) -> dict[str, Any]:
+            return await self._api.call("GET", f"{COMPLIANCE}/list-compliance", query=page_query)
+
+        return Paginator(
+            fetch,
+            query,
+            items_key="jobs",
+            decode=lambda item: structure(item, JobCompliance),
+            max_items=max_items,
+        )

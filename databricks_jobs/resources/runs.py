@@ -1,0 +1,416 @@
+"""`Runs` (``ws.runs``): submit, read, list, outputs, cancel, delete, repair, and waiting."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import random
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, Final, TypeAlias
+
+import attrs
+
+from .._api import ApiClient
+from .._config import Seconds, seconds
+from .._errors import (
+    InvalidParameterValue,
+    RunFailed,
+    ServerError,
+    SpecError,
+    TooManyRequests,
+    TransportError,
+    WaitTimeout,
+)
+from .._outcome import RunOutcome, run_outcome
+from .._pagination import Paginator, collect_pages, merge_run_page
+from .._serde import structure, to_dict
+from .._types import QueryValue
+from ..models import (
+    BaseRun,
+    ExportRunOutput,
+    PerformanceTarget,
+    PipelineParams,
+    RepairRun,
+    RepairRunResponse,
+    Run,
+    RunOutput,
+    RunType,
+    SubmitRun,
+    SubmitRunResponse,
+    ViewsToExport,
+    validate,
+)
+from ._common import (
+    StartedRun,
+    as_dict,
+    as_list,
+    check_page_size,
+    check_positive_id,
+    enum_text,
+    new_idempotency_token,
+    optional_seconds,
+    required_id,
+)
+
+__all__ = ["Runs", "UpdateCallback", "failed_tasks"]
+
+UpdateCallback: TypeAlias = Callable[[Run], Awaitable[None] | None]
+"""Called with every run a wait polls (a plain function or a coroutine function)."""
+
+logger = logging.getLogger("databricks_jobs.wait")
+
+BASE: Final = "/api/2.2/jobs/runs"
+RUNS_PAGE_LIMIT: Final = (1, 25)
+_MULTI_TASK_OUTPUT = ("multiple tasks", "multi-task", "multitask")
+
+
+class Runs:
+    """Job runs: ``ws.runs``. Every method is a coroutine except `list` (an async iterator)."""
+
+    def __init__(self, api: ApiClient) -> None:
+        self._api = api
+
+    # --- starting ---------------------------------------------------------------------------
+
+    async def submit(self, run: SubmitRun, *, idempotency_token: str | None = None) -> StartedRun:
+        """Submit a one-time run (``runs/submit``) and return its id and idempotency token.
+
+        A token is generated unless given here or on `run`; every retry of this call reuses
+        it, so a retry can never start a second run.
+        """
+        token = idempotency_token or run.idempotency_token or new_idempotency_token()
+        spec = attrs.evolve(run, idempotency_token=token)
+        validate(spec)
+        data = await self._api.call("POST", f"{BASE}/submit", body=to_dict(spec), idempotent=True)
+        response = structure(data, SubmitRunResponse)
+        return StartedRun(run_id=required_id(response.run_id, "run_id"), idempotency_token=token)
+
+    async def submit_and_wait(
+        self,
+        run: SubmitRun,
+        *,
+        idempotency_token: str | None = None,
+        timeout: Seconds | None = None,
+        poll: Seconds = 2.0,
+        raise_on_failure: bool = True,
+        cancel_on_timeout: bool = False,
+    ) -> Run:
+        """Submit a run and wait for it to finish (see `wait`)."""
+        started = await self.submit(run, idempotency_token=idempotency_token)
+        return await self.wait(
+            started.run_id,
+            timeout=timeout,
+            poll=poll,
+            raise_on_failure=raise_on_failure,
+            cancel_on_timeout=cancel_on_timeout,
+        )
+
+    # --- reading ----------------------------------------------------------------------------
+
+    async def get(
+        self,
+        run_id: int,
+        *,
+        include_history: bool | None = None,
+        include_resolved_values: bool | None = None,
+    ) -> Run:
+        """Return a run, whole.
+
+        The 2.2 pages of its arrays (tasks or for-each iterations, job clusters, parameters,
+        repair history) are fetched and merged.
+        """
+        run_id = check_positive_id(run_id, name="run_id")
+        query: dict[str, QueryValue] = {
+            "run_id": run_id,
+            "include_history": include_history,
+            "include_resolved_values": include_resolved_values,
+        }
+
+        async def page(token: str | None) -> dict[str, Any]:
+            return await self._api.call("GET", f"{BASE}/get", query={**query, "page_token": token})
+
+        return structure(await collect_pages(page, merge_run_page), Run)
+
+    def list(
+        self,
+        *,
+        job_id: int | None = None,
+        active_only: bool | None = None,
+        completed_only: bool | None = None,
+        run_type: RunType | str | None = None,
+        start_time_from: int | None = None,
+        start_time_to: int | None = None,
+        expand_tasks: bool | None = None,
+        limit: int | None = None,
+        max_items: int | None = None,
+    ) -> Paginator[BaseRun]:
+        """Iterate over runs, newest first, following page tokens lazily.
+
+        `limit` is the page size (1 to 25); `max_items` caps the total. With `expand_tasks`,
+        a run whose arrays were cut at 100 elements is fetched whole.
+        """
+        if active_only and completed_only:
+            raise SpecError("give active_only or completed_only, not both", field="active_only")
+        check_page_size(limit, name="limit", low=RUNS_PAGE_LIMIT[0], high=RUNS_PAGE_LIMIT[1])
+        query: dict[str, QueryValue] = {
+            "job_id": job_id if job_id is None else check_positive_id(job_id, name="job_id"),
+            "active_only": active_only,
+            "completed_only": completed_only,
+            "run_type": enum_text(run_type),
+            "start_time_from": start_time_from,
+            "start_time_to": start_time_to,
+            "expand_tasks": expand_tasks,
+            "limit": limit,
+        }
+
+        async def fetch(page_query: dict[str, QueryValue]) -> dict[str, Any]:
+            return await self._api.call("GET", f"{BASE}/list", query=page_query)
+
+        async def complete(item: dict[str, Any]) -> dict[str, Any]:
+            if not (expand_tasks and item.get("has_more") and item.get("run_id")):
+                return item
+            whole = to_dict(await self.get(int(item["run_id"])))
+            for key in ("tasks", "job_clusters", "job_parameters", "repair_history"):
+                if key in whole:
+                    item[key] = whole[key]
+            item.pop("has_more", None)
+            return item
+
+        return Paginator(
+            fetch,
+            {k: v for k, v in query.items() if v is not None},
+            items_key="runs",
+            decode=lambda item: structure(item, BaseRun),
+            complete=complete,
+            max_items=max_items,
+        )
+
+    async def get_output(self, run_id: int) -> RunOutput:
+        """Return the output of a task run (``runs/get-output``).
+
+        Takes the run id of a *task* run (``run.tasks[i].run_id``); the id of a multi-task
+        run raises `InvalidParameterValue` saying so.
+        """
+        run_id = check_positive_id(run_id, name="run_id")
+        try:
+            data = await self._api.call("GET", f"{BASE}/get-output", query={"run_id": run_id})
+        except InvalidParameterValue as exc:
+            if any(marker in exc.message.lower() for marker in _MULTI_TASK_OUTPUT):
+                exc.message = (
+                    f"run {run_id} has several tasks: get_output takes the run_id of one task "
+                    f"run (run.tasks[i].run_id). The service said: {exc.message}"
+                )
+                exc.args = (exc.message,)
+            raise
+        return structure(data, RunOutput)
+
+    async def export(
+        self, run_id: int, *, views_to_export: ViewsToExport | str | None = None
+    ) -> ExportRunOutput:
+        """Export a task run's notebook or dashboard views (``runs/export``)."""
+        run_id = check_positive_id(run_id, name="run_id")
+        query = {"run_id": run_id, "views_to_export": enum_text(views_to_export)}
+        return structure(
+            await self._api.call("GET", f"{BASE}/export", query=query), ExportRunOutput
+        )
+
+    # --- changing ---------------------------------------------------------------------------
+
+    async def cancel(self, run_id: int) -> None:
+        """Ask for a run to be cancelled (asynchronous: `wait` for it to end)."""
+        run_id = check_positive_id(run_id, name="run_id")
+        # Cancelling twice is harmless, so an ambiguous failure may be retried.
+        await self._api.call("POST", f"{BASE}/cancel", body={"run_id": run_id}, idempotent=True)
+
+    async def delete(self, run_id: int) -> None:
+        """Delete a run that is not active."""
+        run_id = check_positive_id(run_id, name="run_id")
+        await self._api.call("POST", f"{BASE}/delete", body={"run_id": run_id})
+
+    async def repair(
+        self,
+        run_id: int,
+        *,
+        rerun_tasks: Sequence[str] | None = None,
+        rerun_all_failed_tasks: bool | None = None,
+        rerun_dependent_tasks: bool | None = None,
+        latest_repair_id: int | None = None,
+        job_parameters: Mapping[str, str] | None = None,
+        pipeline_params: PipelineParams | None = None,
+        performance_target: PerformanceTarget | str | None = None,
+        duration_target: str | None = None,
+        notebook_params: Mapping[str, str] | None = None,
+        jar_params: Sequence[str] | None = None,
+        python_params: Sequence[str] | None = None,
+        python_named_params: Mapping[str, str] | None = None,
+        spark_submit_params: Sequence[str] | None = None,
+        sql_params: Mapping[str, str] | None = None,
+        dbt_commands: Sequence[str] | None = None,
+    ) -> int:
+        """Re-run some tasks of a run and return the repair id.
+
+        Give `rerun_tasks` or `rerun_all_failed_tasks`. `latest_repair_id` is read from the
+        run's repair history when not given. A repair has no idempotency token, so an
+        ambiguous failure raises `OutcomeUnknown` instead of being retried.
+        """
+        run_id = check_positive_id(run_id, name="run_id")
+        if (rerun_tasks is None) == (not rerun_all_failed_tasks):
+            raise SpecError(
+                "give exactly one of rerun_tasks or rerun_all_failed_tasks", field="rerun_tasks"
+            )
+        if latest_repair_id is None:
+            latest_repair_id = await self._latest_repair_id(run_id)
+        body = RepairRun(
+            run_id=run_id,
+            rerun_tasks=list(rerun_tasks) if rerun_tasks is not None else None,
+            rerun_all_failed_tasks=rerun_all_failed_tasks,
+            rerun_dependent_tasks=rerun_dependent_tasks,
+            latest_repair_id=latest_repair_id,
+            job_parameters=dict(job_parameters) if job_parameters is not None else None,
+            pipeline_params=pipeline_params,
+            performance_target=performance_target,
+            duration_target=duration_target,
+            notebook_params=as_dict(notebook_params),
+            jar_params=as_list(jar_params),
+            python_params=as_list(python_params),
+            python_named_params=as_dict(python_named_params),
+            spark_submit_params=as_list(spark_submit_params),
+            sql_params=as_dict(sql_params),
+            dbt_commands=as_list(dbt_commands),
+        )
+        validate(body)
+        data = await self._api.call("POST", f"{BASE}/repair", body=to_dict(body))
+        return required_id(structure(data, RepairRunResponse).repair_id, "repair_id")
+
+    async def _latest_repair_id(self, run_id: int) -> int | None:
+        run = await self.get(run_id, include_history=True)
+        repairs = [
+            item.id
+            for item in run.repair_history or []
+            if item.id is not None and enum_text(item.type) == "REPAIR"
+        ]
+        return repairs[-1] if repairs else None
+
+    # --- waiting ----------------------------------------------------------------------------
+
+    async def wait(
+        self,
+        run_id: int,
+        *,
+        timeout: Seconds | None = None,
+        poll: Seconds = 2.0,
+        max_poll: Seconds = 30.0,
+        raise_on_failure: bool = True,
+        cancel_on_timeout: bool = False,
+        on_update: UpdateCallback | None = None,
+    ) -> Run:
+        """Wait until a run ends and return it, whole.
+
+        Polls ``runs/get`` every `poll` seconds, growing by half each time up to `max_poll`,
+        with jitter, on the Workspace clock; `on_update` (sync or async) sees every polled
+        run. Transient errors while polling are retried under the retry policy and then
+        tolerated until the deadline. Raises `RunFailed` (carrying the run and the failed
+        tasks with their messages) when the run ends other than in success, unless
+        `raise_on_failure` is False, and `WaitTimeout` (carrying the last run seen) after
+        `timeout` seconds; None waits as long as it takes. With `cancel_on_timeout` the
+        run is cancelled on timeout; cancelling the task that awaits never cancels the run.
+        """
+        run_id = check_positive_id(run_id, name="run_id")
+        limit = optional_seconds(timeout, name="timeout")
+        interval = seconds(poll, name="poll")
+        ceiling = max(interval, seconds(max_poll, name="max_poll"))
+        clock = self._api.clock
+        deadline = None if limit is None else clock.now() + limit
+        last: Run | None = None
+        while True:
+            try:
+                last = await self._poll(run_id)
+            except (TransportError, ServerError, TooManyRequests) as exc:
+                logger.debug("run %d: poll failed (%s); trying again", run_id, type(exc).__name__)
+            else:
+                if on_update is not None:
+                    result = on_update(last)
+                    if inspect.isawaitable(result):
+                        await result
+                outcome = run_outcome(last)
+                if outcome.finished:
+                    return await self._finish(run_id, outcome, raise_on_failure)
+            now = clock.now()
+            if deadline is not None and now >= deadline:
+                if cancel_on_timeout:
+                    await self.cancel(run_id)
+                raise WaitTimeout(
+                    f"run {run_id} did not finish within {limit:g} s"
+                    + (" (cancelled)" if cancel_on_timeout else ""),
+                    run=last,
+                )
+            pause = interval * random.uniform(0.9, 1.1)
+            if deadline is not None:
+                pause = min(pause, deadline - now)
+            await clock.sleep(pause)
+            interval = min(ceiling, interval * 1.5)
+
+    async def _poll(self, run_id: int) -> Run:
+        """One poll: only the first page (the state is at the root)."""
+        data = await self._api.call("GET", f"{BASE}/get", query={"run_id": run_id})
+        return structure(data, Run)
+
+    async def _finish(self, run_id: int, outcome: RunOutcome, raise_on_failure: bool) -> Run:
+        run = await self.get(run_id)
+        if raise_on_failure and not outcome.succeeded:
+            failed = failed_tasks(run)
+            where = f" ({run.run_page_url})" if run.run_page_url else ""
+            tasks = f"; failed tasks: {', '.join(failed)}" if failed else ""
+            raise RunFailed(
+                f"run {run_id} {outcome.describe()}{tasks}{where}",
+                run=run,
+                outcome=outcome,
+                failed_tasks=failed,
+            )
+        return run
+
+    async def repair_and_wait(
+        self,
+        run_id: int,
+        *,
+        rerun_tasks: Sequence[str] | None = None,
+        rerun_all_failed_tasks: bool | None = None,
+        rerun_dependent_tasks: bool | None = None,
+        job_parameters: Mapping[str, str] | None = None,
+        timeout: Seconds | None = None,
+        poll: Seconds = 2.0,
+        raise_on_failure: bool = True,
+        on_update: UpdateCallback | None = None,
+    ) -> Run:
+        """Repair a run (see `repair`) and wait for the repaired run to finish."""
+        await self.repair(
+            run_id,
+            rerun_tasks=rerun_tasks,
+            rerun_all_failed_tasks=rerun_all_failed_tasks,
+            rerun_dependent_tasks=rerun_dependent_tasks,
+            job_parameters=job_parameters,
+        )
+        return await self.wait(
+            run_id,
+            timeout=timeout,
+            poll=poll,
+            raise_on_failure=raise_on_failure,
+            on_update=on_update,
+        )
+
+    async def cancel_and_wait(
+        self, run_id: int, *, timeout: Seconds | None = None, poll: Seconds = 2.0
+    ) -> Run:
+        """Cancel a run and wait until it has ended; return it (no `RunFailed`)."""
+        await self.cancel(run_id)
+        return await self.wait(run_id, timeout=timeout, poll=poll, raise_on_failure=False)
+
+
+def failed_tasks(run: Run) -> dict[str, str | None]:
+    """Map each task of `run` that ended other than in success to its error message."""
+    failed: dict[str, str | None] = {}
+    for task in run.tasks or []:
+        outcome = run_outcome(task)
+        if outcome.finished and not outcome.succeeded and task.task_key:
+            failed[task.task_key] = outcome.message
+    return failed
