@@ -39,12 +39,15 @@ class Model:
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
+        # Optional fields left unset are not shown: a task has some forty of them.
         parts = []
         for field in model_fields(type(self)):
             value = getattr(self, field.name)
-            if field.name == "extra" and not value:
-                continue
-            parts.append(f"{field.name}={value!r}")
+            if field.name == "extra":
+                if value:
+                    parts.append(f"extra={value!r}")
+            elif value is not None or field.default is attrs.NOTHING:
+                parts.append(f"{field.name}={value!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
 

@@ -54,8 +54,13 @@ def test_run_repr_falls_back_to_the_state_block() -> None:
     assert "state='NEW_STATE'" in repr(odd)
 
 
-def test_other_models_hide_an_empty_extra() -> None:
-    assert repr(TaskDependency(task_key="a")) == "TaskDependency(task_key='a', outcome=None)"
+def test_other_models_show_what_is_set() -> None:
+    assert repr(TaskDependency(task_key="a")) == "TaskDependency(task_key='a')"
+    assert repr(TaskDependency(task_key="a", outcome="true")) == (
+        "TaskDependency(task_key='a', outcome='true')"
+    )
     with_extra = from_dict(TaskDependency, {"task_key": "a", "new": 1})
-    assert repr(with_extra) == "TaskDependency(task_key='a', outcome=None, extra={'new': 1})"
+    assert repr(with_extra) == "TaskDependency(task_key='a', extra={'new': 1})"
+    # A required field stays visible even when a response left it out.
+    assert repr(from_dict(TaskDependency, {})) == "TaskDependency(task_key=None)"
     assert repr(NotebookTask(notebook_path="/n")).startswith("NotebookTask(notebook_path='/n'")
