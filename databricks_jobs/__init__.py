@@ -45,6 +45,7 @@ from ._errors import (
     WaitTimeout,
     error_from_response,
 )
+from ._limits import RateLimits
 from ._outcome import OutcomeKind, RunOutcome, run_outcome
 from ._pagination import Page, Paginator
 from ._retry import RetryPolicy
@@ -85,6 +86,7 @@ __all__ = [
     "PermissionDenied",
     "PoolLimits",
     "RateLimited",
+    "RateLimits",
     "RequestTimeout",
     "RetryPolicy",
     "RunFailed",

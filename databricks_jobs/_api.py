@@ -20,8 +20,9 @@ import anyio
 import httpx
 
 from ._clock import Clock
-from ._errors import ApiError, DecodeError, RequestTimeout, error_from_response
+from ._errors import ApiError, DecodeError, RateLimited, RequestTimeout, error_from_response
 from ._http import HttpClient
+from ._limits import BackoffGate, RateLimiter, RateLimits, endpoint_of
 from ._retry import RetryPolicy, call_with_retries
 from ._types import JSONObject, QueryValue
 
@@ -35,6 +36,8 @@ _REDACTED_HEADERS: Final = frozenset(
     {"authorization", "cookie", "x-databricks-azure-sp-management-token"}
 )
 _SNIPPET: Final = 200
+_DEFAULT_PAUSE: Final = 1.0
+"""How long a 429 without Retry-After holds every request of the Workspace back."""
 
 
 _CAPTURED: ContextVar[list[httpx.Request] | None] = ContextVar(
@@ -105,6 +108,7 @@ class ApiClient:
         retry: RetryPolicy,
         clock: Clock,
         total_timeout: float | None,
+        rate_limits: RateLimits | None = None,
         debug_headers: bool = False,
     ) -> None:
         self.http = http
@@ -113,6 +117,8 @@ class ApiClient:
         self.clock = clock
         self.total_timeout = total_timeout
         self.debug_headers = debug_headers
+        self.limiter = RateLimiter(rate_limits or RateLimits(), clock)
+        self.gate = BackoffGate(clock)
 
     def build_request(
         self,
@@ -147,11 +153,14 @@ class ApiClient:
             captured.append(request)
             raise DryRunStop(f"{request.method} {path} captured, not sent")
         safe = request.method in SAFE_METHODS if idempotent is None else idempotent
+        endpoint = endpoint_of(path)
         attempt_number = 0
 
         async def attempt() -> JSONObject:
             nonlocal attempt_number
             attempt_number += 1
+            await self.gate.wait_open()
+            await self.limiter.acquire(endpoint)
             return await self._send_once(request, attempt_number)
 
         if self.total_timeout is None:
@@ -193,7 +202,11 @@ class ApiClient:
         self._log(request, str(response.status_code), started, attempt_number)
         status = response.status_code
         if status >= 300:
-            raise self._error(request, response)
+            error = self._error(request, response)
+            if isinstance(error, RateLimited):
+                advised = error.retry_after if error.retry_after is not None else _DEFAULT_PAUSE
+                self.gate.close_for(min(advised, self.retry.max_retry_after))
+            raise error
         return _decode(request, response)
 
     def _error(self, request: httpx.Request, response: httpx.Response) -> ApiError:

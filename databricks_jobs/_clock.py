@@ -49,11 +49,27 @@ class SystemClock:
         return "SystemClock()"
 
 
+class _Sleeper:
+    """One task asleep on a `VirtualClock`, ordered by deadline, then by arrival."""
+
+    __slots__ = ("deadline", "done", "event", "order")
+
+    def __init__(self, deadline: float, order: int) -> None:
+        self.deadline = deadline
+        self.order = order
+        self.event = anyio.Event()
+        self.done = False
+
+    def __lt__(self, other: _Sleeper) -> bool:
+        return (self.deadline, self.order) < (other.deadline, other.order)
+
+
 class VirtualClock:
     """A clock whose time moves only when told to, for tests and the emulator.
 
-    With ``auto_advance=True`` (the default) a `sleep` moves time forward to the sleeper's
-    deadline at once, so retries, token expiry and polling run without real waiting. With
+    With ``auto_advance=True`` (the default) sleeping moves time forward: the sleeper with
+    the earliest deadline wakes first, at its deadline, then the next, so concurrent tasks
+    see time pass in the order a real clock would show, without real waiting. With
     ``auto_advance=False`` sleepers stay asleep until `advance` (or `set`) moves time past
     their deadlines, which lets a test step through a scenario.
 
@@ -66,7 +82,7 @@ class VirtualClock:
     def __init__(self, start: float = 0.0, *, auto_advance: bool = True) -> None:
         self._now = float(start)
         self.auto_advance = auto_advance
-        self._sleepers: list[tuple[float, int, anyio.Event]] = []
+        self._sleepers: list[_Sleeper] = []
         self._order = itertools.count()
 
     def now(self) -> float:
@@ -84,28 +100,52 @@ class VirtualClock:
         if when < self._now:
             raise ValueError(f"cannot move a clock backwards (from {self._now} to {when})")
         self._now = float(when)
-        while self._sleepers and self._sleepers[0][0] <= self._now:
-            _, _, event = heapq.heappop(self._sleepers)
-            event.set()
+        while self._sleepers and self._sleepers[0].deadline <= self._now:
+            sleeper = heapq.heappop(self._sleepers)
+            sleeper.done = True
+            sleeper.event.set()
+        self._wake_first()
+
+    def _wake_first(self) -> None:
+        """Let the earliest sleeper check whether its turn has come (auto-advance only)."""
+        if self.auto_advance and self._sleepers:
+            self._sleepers[0].event.set()
 
     async def sleep(self, seconds: float) -> None:
-        """Sleep `seconds` of virtual time (at once when auto-advancing)."""
+        """Sleep `seconds` of virtual time (without real waiting when auto-advancing)."""
         deadline = self._now + max(0.0, seconds)
-        if self.auto_advance:
-            if deadline > self._now:
-                self.set(deadline)
-            await anyio.lowlevel.checkpoint()
-            return
         if deadline <= self._now:
             await anyio.lowlevel.checkpoint()
             return
-        event = anyio.Event()
-        heapq.heappush(self._sleepers, (deadline, next(self._order), event))
-        await event.wait()
+        sleeper = _Sleeper(deadline, next(self._order))
+        heapq.heappush(self._sleepers, sleeper)
+        try:
+            if not self.auto_advance:
+                await sleeper.event.wait()
+                return
+            while not sleeper.done:
+                # Let tasks that are ready run first: they may go to sleep for less time.
+                await anyio.lowlevel.checkpoint()
+                await anyio.lowlevel.checkpoint()
+                if sleeper.done:
+                    return
+                if self._sleepers and self._sleepers[0] is sleeper:
+                    heapq.heappop(self._sleepers)
+                    sleeper.done = True
+                    self._now = max(self._now, sleeper.deadline)
+                    self._wake_first()
+                    return
+                sleeper.event = anyio.Event()
+                await sleeper.event.wait()
+        finally:
+            if not sleeper.done:
+                self._sleepers.remove(sleeper)
+                heapq.heapify(self._sleepers)
+                self._wake_first()
 
     @property
     def sleepers(self) -> int:
-        """How many tasks are asleep waiting for `advance`."""
+        """How many tasks are asleep on this clock."""
         return len(self._sleepers)
 
     def __repr__(self) -> str:

@@ -24,6 +24,7 @@ from ._clock import Clock, SystemClock
 from ._config import Config, PoolLimits, Timeouts, resolve_config
 from ._errors import ClientClosedError
 from ._http import HttpClient, TransportChoice
+from ._limits import RateLimits
 from ._retry import RetryPolicy
 from ._types import JSONObject, QueryValue
 from .resources import Jobs, Runs
@@ -60,6 +61,7 @@ class Workspace:
         timeouts: Timeouts | None = None,
         limits: PoolLimits | None = None,
         retry: RetryPolicy | None = None,
+        rate_limits: RateLimits | None = None,
         transport: TransportChoice = "auto",
         clock: Clock | None = None,
         verify: ssl.SSLContext | str | Literal[True] = True,
@@ -105,6 +107,7 @@ class Workspace:
             retry=retry,
             clock=self.clock,
             total_timeout=timeouts.total,
+            rate_limits=rate_limits,
             debug_headers=self.config.debug_headers,
         )
         self._entered = False

@@ -13,6 +13,7 @@ from databricks_jobs import (
     NotFound,
     OutcomeUnknown,
     RateLimited,
+    RateLimits,
     RetryPolicy,
     Timeouts,
     VirtualClock,
@@ -33,7 +34,14 @@ async def oauth(anyio_backend: str) -> AsyncIterator[tuple[Emulator, Workspace]]
     client_id, secret = DEFAULT_CLIENT
     async with (
         emulator.serve() as url,
-        Workspace(host=url, client_id=client_id, client_secret=secret, clock=clock, env={}) as ws,
+        Workspace(
+            host=url,
+            client_id=client_id,
+            client_secret=secret,
+            clock=clock,
+            rate_limits=RateLimits.unlimited(),  # a manual clock: limits would wait for it
+            env={},
+        ) as ws,
     ):
         yield emulator, ws
 
