@@ -8,6 +8,8 @@
 """
 
 import contextlib
+import importlib
+import typing
 
 from ._auth import AccessToken, TokenProvider
 from ._clock import Clock, SystemClock, VirtualClock
@@ -49,12 +51,26 @@ from ._limits import RateLimits
 from ._outcome import OutcomeKind, RunOutcome, run_outcome
 from ._pagination import Page, Paginator
 from ._retry import RetryPolicy
-from ._serde import from_dict, from_json, to_dict, to_json
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 from ._workspace import Workspace
-from .models import validate
-from .resources import Jobs, Runs, StartedRun
+
+if typing.TYPE_CHECKING:
+    from ._serde import from_dict, from_json, to_dict, to_json
+    from .models import validate
+    from .resources import Jobs, Runs, StartedRun
+
+_LAZY = {
+    "from_dict": "._serde",
+    "from_json": "._serde",
+    "to_dict": "._serde",
+    "to_json": "._serde",
+    "validate": ".models",
+    "Jobs": ".resources",
+    "Runs": ".resources",
+    "StartedRun": ".resources",
+}
+"""Names whose modules load on first use: the models take most of the import time."""
 
 __all__ = [
     "NOT_GIVEN",
@@ -118,13 +134,29 @@ __all__ = [
 ]
 
 
-def _present_as_public() -> None:
-    """Show exported classes and functions as ``databricks_jobs.X`` in reprs and tracebacks."""
-    for name in __all__:
-        value = globals()[name]
-        if isinstance(value, type) or (callable(value) and hasattr(value, "__module__")):
-            with contextlib.suppress(AttributeError, TypeError):
-                value.__module__ = __name__
+def _present_as_public(value: object) -> None:
+    """Show an exported class or function as ``databricks_jobs.X`` in reprs and tracebacks."""
+    if isinstance(value, type) or (callable(value) and hasattr(value, "__module__")):
+        with contextlib.suppress(AttributeError, TypeError):
+            value.__module__ = __name__
 
 
-_present_as_public()
+def __getattr__(name: str) -> typing.Any:
+    """Load the lazily exported names on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    _present_as_public(value)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+for _name in __all__:
+    if _name not in _LAZY:
+        _present_as_public(globals()[_name])
+del _name

@@ -7,7 +7,7 @@ import os
 import ssl
 from collections.abc import Iterator, Mapping
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 import httpx
 
@@ -27,7 +27,9 @@ from ._http import HttpClient, TransportChoice
 from ._limits import RateLimits
 from ._retry import RetryPolicy
 from ._types import JSONObject, QueryValue
-from .resources import Jobs, Runs
+
+if TYPE_CHECKING:
+    from .resources import Jobs, Runs
 
 __all__ = ["Workspace"]
 
@@ -111,10 +113,8 @@ class Workspace:
             debug_headers=self.config.debug_headers,
         )
         self._entered = False
-        self.runs: Runs = Runs(self._api)
-        """Job runs: submit, get, list, outputs, cancel, repair, wait."""
-        self.jobs: Jobs = Jobs(self._api, self.runs)
-        """Jobs: create, get, list, update, reset, delete, run_now, permissions, compliance."""
+        self._runs: Runs | None = None
+        self._jobs: Jobs | None = None
 
     @classmethod
     def from_env(cls, **options: Any) -> Workspace:
@@ -153,6 +153,24 @@ class Workspace:
             return BearerTokenAuth(cli, self.clock)
         assert token_provider is not None
         return BearerTokenAuth(ProvidedTokens(token_provider), self.clock)
+
+    @property
+    def runs(self) -> Runs:
+        """Job runs: submit, get, list, outputs, export, cancel, delete, repair, wait."""
+        if self._runs is None:
+            from .resources import Runs
+
+            self._runs = Runs(self._api)
+        return self._runs
+
+    @property
+    def jobs(self) -> Jobs:
+        """Jobs: create, get, list, update, reset, delete, run_now, permissions, compliance."""
+        if self._jobs is None:
+            from .resources import Jobs
+
+            self._jobs = Jobs(self._api, self.runs)
+        return self._jobs
 
     @property
     def host(self) -> str:

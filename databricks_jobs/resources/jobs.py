@@ -9,6 +9,8 @@ import builtins
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+import attrs
+
 from .._api import ApiClient
 from .._config import Seconds
 from .._errors import SpecError
@@ -198,10 +200,9 @@ class Jobs:
         can never start a second run, and sending it again later returns the same run.
         """
         job_id = check_positive_id(job_id, name="job_id")
-        token = idempotency_token or new_idempotency_token()
         body = RunNow(
             job_id=job_id,
-            idempotency_token=token,
+            idempotency_token=idempotency_token,
             job_parameters=as_dict(job_parameters),
             only=as_list(only),
             queue=queue,
@@ -216,8 +217,21 @@ class Jobs:
             sql_params=as_dict(sql_params),
             dbt_commands=as_list(dbt_commands),
         )
-        validate(body)
-        data = await self._api.call("POST", f"{BASE}/run-now", body=to_dict(body), idempotent=True)
+        return await self.run_now_request(body)
+
+    async def run_now_request(self, request: RunNow) -> StartedRun:
+        """Trigger a run from a prepared `RunNow` request (what `run_now` builds).
+
+        A missing idempotency token is generated; the result tells which one was used.
+        """
+        token = request.idempotency_token or new_idempotency_token()
+        if token != request.idempotency_token:
+            request = attrs.evolve(request, idempotency_token=token)
+        validate(request)
+        check_positive_id(request.job_id, name="job_id")
+        data = await self._api.call(
+            "POST", f"{BASE}/run-now", body=to_dict(request), idempotent=True
+        )
         response = structure(data, RunNowResponse)
         return StartedRun(
             run_id=required_id(response.run_id, "run_id"),
