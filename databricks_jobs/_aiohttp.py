@@ -19,6 +19,7 @@ import yarl
 
 from ._config import PoolLimits
 from ._errors import ConnectionFailed, RequestTimeout
+from ._slots import take_slot
 
 __all__ = ["AiohttpTransport"]
 
@@ -46,7 +47,6 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     def _open(self) -> aiohttp.ClientSession:
         trace = aiohttp.TraceConfig()
         trace.on_request_headers_sent.append(_on_headers_sent)
-        trace.on_request_chunk_sent.append(_on_headers_sent)
         connector = aiohttp.TCPConnector(
             limit=self._limits.max_connections,
             limit_per_host=self._limits.max_connections,
@@ -66,16 +66,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send one request and read the whole response body."""
         timeouts = request.extensions.get("timeout", {})
-        pool = timeouts.get("pool")
-        try:
-            with anyio.fail_after(pool):
-                await self._slots.acquire()
-        except TimeoutError:
-            raise RequestTimeout(
-                f"no free connection within the pool timeout of {pool} s",
-                phase="pool",
-                request_sent=False,
-            ) from None
+        await take_slot(self._slots, timeouts.get("pool"))
         try:
             return await self._send(request, timeouts)
         finally:
