@@ -37,8 +37,11 @@ async def _on_headers_sent(
 class AiohttpTransport(httpx.AsyncBaseTransport):
     """Sends httpx requests with one pooled `aiohttp.ClientSession` (created at first use)."""
 
-    def __init__(self, *, limits: PoolLimits, verify: ssl.SSLContext) -> None:
+    def __init__(
+        self, *, limits: PoolLimits, verify: ssl.SSLContext, max_body: int | None = None
+    ) -> None:
         self._limits = limits
+        self._max_body = max_body
         self._ssl = verify
         self._session: aiohttp.ClientSession | None = None
         # aiohttp has no pool timeout of its own: requests wait for a connection here.
@@ -95,7 +98,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 allow_redirects=False,
                 trace_request_ctx=progress,
             ) as response:
-                content = await response.read()
+                content = await self._read(response)
                 return httpx.Response(
                     status_code=response.status,
                     headers=list(response.raw_headers),
@@ -113,6 +116,17 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             what = str(exc) or type(exc).__name__
             when = "after the request was sent" if sent else "before the request was sent"
             raise ConnectionFailed(f"connection failed {when}: {what}", request_sent=sent) from exc
+
+    async def _read(self, response: aiohttp.ClientResponse) -> bytes:
+        """Read the body, stopping one byte past `max_body` (the caller then refuses it)."""
+        if self._max_body is None:
+            return await response.read()
+        body = bytearray()
+        async for chunk in response.content.iter_chunked(65536):
+            body += chunk
+            if len(body) > self._max_body:
+                break
+        return bytes(body)
 
     async def aclose(self) -> None:
         """Close the session and its connections."""

@@ -6,6 +6,7 @@
     ├── ConfigError                  configuration missing, contradictory or malformed
     ├── SpecError (ValueError)       a spec or argument rejected before anything was sent
     ├── DecodeError (ValueError)     a payload that cannot become the model asked for
+    │   └── ResponseTooLarge         a response body over max_response_bytes
     ├── ClientClosedError            a Workspace used after aclose()
     ├── OutcomeUnknown               a non-idempotent request failed ambiguously: it may have
     │                                been applied, so it was not retried (see .error)
@@ -67,6 +68,7 @@ __all__ = [
     "PermissionDenied",
     "RateLimited",
     "RequestTimeout",
+    "ResponseTooLarge",
     "RunFailed",
     "ServerError",
     "ServiceUnavailable",
@@ -118,6 +120,10 @@ class DecodeError(DatabricksError, ValueError):
         self.path = path
         self.message = message
         super().__init__(f"{path}: {message}" if path else message)
+
+
+class ResponseTooLarge(DecodeError):
+    """A response body was larger than the Workspace's ``max_response_bytes``; not retried."""
 
 
 class ClientClosedError(DatabricksError, RuntimeError):

@@ -24,14 +24,22 @@ import anyio
 import httpx
 
 from ._config import PoolLimits, Timeouts
-from ._errors import ClientClosedError, ConnectionFailed, RequestTimeout, TransportError
+from ._errors import (
+    ClientClosedError,
+    ConnectionFailed,
+    RequestTimeout,
+    ResponseTooLarge,
+    TransportError,
+)
 from ._slots import take_slot
 from ._version import __version__
 
-__all__ = ["HttpClient", "TransportChoice", "user_agent"]
+__all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "HttpClient", "TransportChoice", "user_agent"]
 
 TransportChoice: TypeAlias = "Literal['auto', 'httpx', 'aiohttp'] | httpx.AsyncBaseTransport"
 _TRANSPORT_NAMES: Final = ("auto", "httpx", "aiohttp")
+DEFAULT_MAX_RESPONSE_BYTES: Final = 128 * 1024 * 1024
+"""The largest response body read (128 MiB): outputs are capped at 5 MB by the service."""
 _URL_CACHE_SIZE: Final = 512
 """Parsed URLs kept per path: parsing one costs tens of microseconds per request."""
 _SENT_EVENTS: Final = ("send_request_headers", "send_request_body")
@@ -168,6 +176,7 @@ class HttpClient:
         transport: TransportChoice = "auto",
         verify: ssl.SSLContext | str | bool = True,
         user_agent_extra: str | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if isinstance(transport, str) and transport not in _TRANSPORT_NAMES:
             raise ValueError(
@@ -179,6 +188,11 @@ class HttpClient:
                 "TLS verification cannot be turned off; pass a CA bundle path or an "
                 "ssl.SSLContext that trusts your certificates instead"
             )
+        if not isinstance(max_response_bytes, int) or max_response_bytes < 1:
+            raise ValueError(
+                f"max_response_bytes must be a positive integer, got {max_response_bytes!r}"
+            )
+        self.max_response_bytes = max_response_bytes
         self.base_url = base_url
         self.timeouts = timeouts
         self.limits = limits
@@ -242,11 +256,11 @@ class HttpClient:
         transport = self._transport_for_loop()
         try:
             if auth is None:
-                return await _exchange(transport, request)
+                return await _exchange(transport, request, self.max_response_bytes)
             flow = auth.async_auth_flow(request)
             request = await flow.__anext__()
             while True:
-                response = await _exchange(transport, request)
+                response = await _exchange(transport, request, self.max_response_bytes)
                 try:
                     request = await flow.asend(response)
                 except StopAsyncIteration:
@@ -302,7 +316,11 @@ class HttpClient:
             from ._aiohttp import AiohttpTransport
 
             self._transport_name = "aiohttp"
-            return AiohttpTransport(limits=self.limits, verify=self._ssl_context())
+            return AiohttpTransport(
+                limits=self.limits,
+                verify=self._ssl_context(),
+                max_body=self.max_response_bytes,
+            )
         self._transport_name = "httpx"
         return TracingHTTPTransport(limits=self.limits, verify=self._ssl_context())
 
@@ -322,19 +340,46 @@ class HttpClient:
                 await transport.aclose()
 
 
-async def _exchange(transport: httpx.AsyncBaseTransport, request: httpx.Request) -> httpx.Response:
-    """One request and its whole response body, straight through the transport.
+async def _exchange(
+    transport: httpx.AsyncBaseTransport, request: httpx.Request, max_bytes: int
+) -> httpx.Response:
+    """One request and its whole response body (at most `max_bytes`), through the transport.
 
     No redirects and no cookies: the API uses neither, and httpx's cookie jar alone costs
-    tens of microseconds a call.
+    tens of microseconds a call. A body larger than `max_bytes` raises `ResponseTooLarge`
+    as soon as that is known, without reading the rest.
     """
     response = await transport.handle_async_request(request)
-    response.request = request
+    if response.is_stream_consumed:  # built in memory (in-process transports): already read
+        response.request = request
+        if len(response.content) > max_bytes:
+            raise _too_large(request, max_bytes)
+        return response
     try:
-        await response.aread()
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise _too_large(request, max_bytes)
+        raw = bytearray()
+        async for chunk in response.aiter_raw():
+            raw += chunk
+            if len(raw) > max_bytes:
+                raise _too_large(request, max_bytes)
     finally:
         await response.aclose()
-    return response
+    return httpx.Response(
+        response.status_code,
+        headers=response.headers,
+        content=bytes(raw),
+        request=request,
+        extensions=response.extensions,
+    )
+
+
+def _too_large(request: httpx.Request, max_bytes: int) -> ResponseTooLarge:
+    return ResponseTooLarge(
+        f"{request.method} {request.url.path}: the response is larger than {max_bytes} bytes "
+        "(raise max_response_bytes if this is expected)"
+    )
 
 
 def _running_on_asyncio() -> bool:

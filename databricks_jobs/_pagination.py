@@ -15,6 +15,7 @@ from typing import Any, Final, Generic, TypeVar
 
 import attrs
 
+from ._errors import DecodeError
 from ._types import JSONObject, QueryValue
 
 __all__ = [
@@ -86,16 +87,34 @@ class Paginator(Generic[T]):
         while remaining is None or remaining > 0:
             response = await self._fetch(query)
             raw_items = response.get(self._items_key) or []
+            if not isinstance(raw_items, list):
+                raise DecodeError(
+                    f"expected a list, got {type(raw_items).__name__}", path=self._items_key
+                )
             if remaining is not None:
                 raw_items = raw_items[:remaining]
                 remaining -= len(raw_items)
             if self._complete is not None:
                 raw_items = [await self._complete(item) for item in raw_items]
             token = next_page_token(response)
-            yield Page([self._decode(item) for item in raw_items], token, response)
+            yield Page(
+                [self._decode_at(index, item) for index, item in enumerate(raw_items)],
+                token,
+                response,
+            )
             if token is None:
                 return
             query = {**self._query, "page_token": token}
+
+    def _decode_at(self, index: int, item: Any) -> T:
+        """Decode one item; a failure names its place (``runs[3].tasks[0].state``)."""
+        try:
+            return self._decode(item)
+        except DecodeError as exc:
+            where = f"{self._items_key}[{index}]"
+            raise DecodeError(
+                exc.message, path=f"{where}.{exc.path}" if exc.path else where
+            ) from None
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():

@@ -23,7 +23,7 @@ from ._auth import (
 from ._clock import Clock, SystemClock
 from ._config import Config, PoolLimits, Timeouts, resolve_config
 from ._errors import ClientClosedError
-from ._http import HttpClient, TransportChoice
+from ._http import DEFAULT_MAX_RESPONSE_BYTES, HttpClient, TransportChoice
 from ._limits import RateLimits
 from ._retry import RetryPolicy
 from ._types import JSONObject, QueryValue
@@ -68,6 +68,7 @@ class Workspace:
         clock: Clock | None = None,
         verify: ssl.SSLContext | str | Literal[True] = True,
         user_agent_extra: str | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         env: Mapping[str, str] | None = None,
     ) -> None:
         arguments: dict[str, str | None] = {
@@ -102,6 +103,7 @@ class Workspace:
             transport=transport,
             verify=verify,
             user_agent_extra=user_agent_extra,
+            max_response_bytes=max_response_bytes,
         )
         self._api = ApiClient(
             http=self._http,

@@ -1,0 +1,134 @@
+"""Responses that are not what they should be give typed errors: never a crash or a hang."""
+
+from __future__ import annotations
+
+import anyio
+import pytest
+
+from databricks_jobs import (
+    ConnectionFailed,
+    DecodeError,
+    InternalError,
+    OutcomeUnknown,
+    ResponseTooLarge,
+    RetryPolicy,
+    VirtualClock,
+    Workspace,
+)
+from databricks_jobs.models import JobSettings
+
+from ..core.loopback import Drop, Exchange, loopback_server
+
+pytestmark = pytest.mark.anyio
+
+
+def transports(backend: str) -> list[str]:
+    return ["httpx", "aiohttp"] if backend == "asyncio" else ["httpx"]
+
+
+def workspace(url: str, transport: str, **options: object) -> Workspace:
+    return Workspace(
+        host=url,
+        token="t",
+        transport=transport,  # type: ignore[arg-type]
+        clock=VirtualClock(),
+        retry=RetryPolicy(attempts=2),
+        env={},
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def answer(status: int, body: bytes, content_type: str = "application/json"):  # type: ignore[no-untyped-def]
+    async def behaviour(exchange: Exchange) -> None:
+        await exchange.respond(status, body, {"content-type": content_type})
+
+    return behaviour
+
+
+async def cut_short(exchange: Exchange) -> None:
+    """Promise 100 bytes, send 20, close."""
+    head = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n"
+    await exchange.stream.send(head + b'{"jobs": [{"job_id"')
+    await exchange.stream.aclose()
+    raise Drop
+
+
+async def endless(exchange: Exchange) -> None:
+    """A chunked body that would never end (bounded here at 64 MiB)."""
+    head = (
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
+    )
+    await exchange.stream.send(head)
+    chunk = b"x" * 65536
+    for _ in range(1024):
+        await exchange.stream.send(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+    raise Drop
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "error", "match"),
+    [
+        (b'{"jobs": [{"job_id": 1', "application/json", DecodeError, "not JSON"),
+        (b"<html><body>Sign in</body></html>", "text/html", DecodeError, "text/html"),
+        (b'["a list"]', "application/json", DecodeError, "not an object"),
+        (b'{"jobs": {"not": "a list"}}', "application/json", DecodeError, "jobs"),
+        (b'{"jobs": [{"job_id": "seven"}]}', "application/json", DecodeError, r"jobs\[0\]\.job_id"),
+    ],
+)
+async def test_unusable_bodies(
+    anyio_backend: str, body: bytes, content_type: str, error: type[Exception], match: str
+) -> None:
+    for transport in transports(anyio_backend):
+        async with loopback_server(answer(200, body, content_type)) as server:
+            async with workspace(server.url, transport) as ws:
+                with pytest.raises(error, match=match):
+                    await ws.jobs.list().to_list()
+
+
+async def test_wrong_content_type_with_good_json_is_accepted(anyio_backend: str) -> None:
+    async with loopback_server(answer(200, b'{"job_id": 5}', "text/plain")) as server:
+        async with workspace(server.url, "httpx") as ws:
+            assert await ws.jobs.create(JobSettings(name="x")) == 5
+
+
+async def test_missing_fields(anyio_backend: str) -> None:
+    async with loopback_server(answer(200, b"{}")) as server:
+        async with workspace(server.url, "httpx") as ws:
+            with pytest.raises(DecodeError, match="run_id"):
+                await ws.jobs.run_now(1)
+            job = await ws.jobs.get(1)  # decoding never requires fields
+            assert job.job_id is None
+            assert job.settings is None
+
+
+async def test_html_error_pages(anyio_backend: str) -> None:
+    page = b"<html><head><title>500 Internal Server Error</title></head></html>"
+    async with loopback_server(answer(500, page, "text/html")) as server:
+        async with workspace(server.url, "httpx") as ws:
+            with pytest.raises(InternalError, match="HTML page: 500 Internal Server Error"):
+                await ws.request("GET", "/api/2.2/jobs/list")
+            with pytest.raises(OutcomeUnknown):
+                await ws.jobs.create(JobSettings(name="x"))
+
+
+async def test_body_cut_short(anyio_backend: str) -> None:
+    for transport in transports(anyio_backend):
+        async with loopback_server(cut_short) as server:
+            async with workspace(server.url, transport) as ws:
+                with pytest.raises(ConnectionFailed) as caught:
+                    await ws.request("GET", "/api/2.2/jobs/list")
+                assert caught.value.request_sent is True
+                assert caught.value.attempts == 2  # a read: retried, then the typed error
+                with pytest.raises(OutcomeUnknown):
+                    await ws.jobs.create(JobSettings(name="x"))  # never retried
+
+
+async def test_huge_and_endless_bodies_are_refused(anyio_backend: str) -> None:
+    big = b'{"pad": "' + b"x" * 100_000 + b'"}'
+    for transport in transports(anyio_backend):
+        for behaviour in (answer(200, big), endless):
+            async with loopback_server(behaviour) as server:
+                ws = workspace(server.url, transport, max_response_bytes=50_000)
+                async with ws:
+                    with anyio.fail_after(30), pytest.raises(ResponseTooLarge, match="50000"):
+                        await ws.request("GET", "/api/2.2/jobs/list")
