@@ -12,9 +12,9 @@ import enum
 import json
 import logging
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextvars import ContextVar
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import anyio
 import httpx
@@ -23,12 +23,15 @@ from ._clock import Clock
 from ._errors import ApiError, DecodeError, RateLimited, RequestTimeout, error_from_response
 from ._http import HttpClient
 from ._limits import BackoffGate, RateLimiter, RateLimits, endpoint_of
+from ._pagination import Paginator, collect_pages
 from ._retry import RetryPolicy, call_with_retries
+from ._serde import structure
 from ._types import JSONObject, QueryValue
 
 __all__ = ["ApiClient", "DryRunStop", "capture_requests", "encode_body", "encode_query"]
 
 logger = logging.getLogger("databricks_jobs.http")
+T = TypeVar("T")
 
 SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 """Methods that may be repeated without applying anything twice (RFC 9110 idempotent)."""
@@ -191,6 +194,45 @@ class ApiClient:
                 path=path,
                 request_sent=attempt_number > 0,
             ) from None
+
+    def paginate(
+        self,
+        path: str,
+        query: Mapping[str, QueryValue],
+        *,
+        items_key: str,
+        into: type[T],
+        complete: Callable[[Any], Awaitable[Any]] | None = None,
+        max_items: int | None = None,
+    ) -> Paginator[T]:
+        """A lazy iterator over the items of a token-paginated GET (unset parameters left out)."""
+
+        async def fetch(page_query: dict[str, QueryValue]) -> JSONObject:
+            return await self.call("GET", path, query=page_query)
+
+        return Paginator(
+            fetch,
+            {k: v for k, v in query.items() if v is not None},
+            items_key=items_key,
+            decode=lambda item: structure(item, into),
+            complete=complete,
+            max_items=max_items,
+        )
+
+    async def get_whole(
+        self,
+        path: str,
+        query: Mapping[str, QueryValue],
+        *,
+        merge: Callable[[JSONObject, JSONObject], None],
+        into: type[T],
+    ) -> T:
+        """GET an object whose arrays come in 2.2 pages, merge the pages, and decode it."""
+
+        async def page(token: str | None) -> JSONObject:
+            return await self.call("GET", path, query={**query, "page_token": token})
+
+        return structure(await collect_pages(page, merge), into)
 
     async def _send_once(self, request: httpx.Request, attempt_number: int) -> JSONObject:
         started = time.perf_counter()

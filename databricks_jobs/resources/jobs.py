@@ -14,7 +14,7 @@ import attrs
 from .._api import ApiClient
 from .._config import Seconds
 from .._errors import SpecError
-from .._pagination import Paginator, collect_pages, merge_job_page
+from .._pagination import Paginator, merge_job_page
 from .._serde import structure, to_dict, unstructure
 from .._types import QueryValue
 from ..models import (
@@ -98,10 +98,7 @@ class Jobs:
             "include_trigger_state": include_trigger_state,
         }
 
-        async def page(token: str | None) -> dict[str, Any]:
-            return await self._api.call("GET", f"{BASE}/get", query={**query, "page_token": token})
-
-        return structure(await collect_pages(page, merge_job_page), Job)
+        return await self._api.get_whole(f"{BASE}/get", query, merge=merge_job_page, into=Job)
 
     def list(
         self,
@@ -120,9 +117,6 @@ class Jobs:
         check_page_size(limit, name="limit", low=JOBS_PAGE_LIMIT[0], high=JOBS_PAGE_LIMIT[1])
         query: dict[str, QueryValue] = {"name": name, "expand_tasks": expand_tasks, "limit": limit}
 
-        async def fetch(page_query: dict[str, QueryValue]) -> dict[str, Any]:
-            return await self._api.call("GET", f"{BASE}/list", query=page_query)
-
         async def complete(item: dict[str, Any]) -> dict[str, Any]:
             if not (expand_tasks and item.get("has_more") and item.get("job_id")):
                 return item
@@ -131,11 +125,11 @@ class Jobs:
             item.pop("has_more", None)
             return item
 
-        return Paginator(
-            fetch,
-            {k: v for k, v in query.items() if v is not None},
+        return self._api.paginate(
+            f"{BASE}/list",
+            query,
             items_key="jobs",
-            decode=lambda item: structure(item, BaseJob),
+            into=BaseJob,
             complete=complete,
             max_items=max_items,
         )
@@ -343,17 +337,12 @@ class Jobs:
             raise SpecError("a cluster policy id is required", field="policy_id")
         low, high = COMPLIANCE_PAGE_LIMIT
         check_page_size(page_size, name="page_size", low=low, high=high)
-        query: dict[str, QueryValue] = {"policy_id": policy_id}
-        if page_size is not None:
-            query["page_size"] = page_size
+        query: dict[str, QueryValue] = {"policy_id": policy_id, "page_size": page_size}
 
-        async def fetch(page_query: dict[str, QueryValue]) -> dict[str, Any]:
-            return await self._api.call("GET", f"{COMPLIANCE}/list-compliance", query=page_query)
-
-        return Paginator(
-            fetch,
+        return self._api.paginate(
+            f"{COMPLIANCE}/list-compliance",
             query,
             items_key="jobs",
-            decode=lambda item: structure(item, JobCompliance),
+            into=JobCompliance,
             max_items=max_items,
         )

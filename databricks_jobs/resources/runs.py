@@ -22,7 +22,7 @@ from .._errors import (
     WaitTimeout,
 )
 from .._outcome import RunOutcome, run_outcome
-from .._pagination import Paginator, collect_pages, merge_run_page
+from .._pagination import Paginator, merge_run_page
 from .._serde import structure, to_dict
 from .._types import QueryValue
 from ..models import (
@@ -126,10 +126,7 @@ class Runs:
             "include_resolved_values": include_resolved_values,
         }
 
-        async def page(token: str | None) -> dict[str, Any]:
-            return await self._api.call("GET", f"{BASE}/get", query={**query, "page_token": token})
-
-        return structure(await collect_pages(page, merge_run_page), Run)
+        return await self._api.get_whole(f"{BASE}/get", query, merge=merge_run_page, into=Run)
 
     def list(
         self,
@@ -163,9 +160,6 @@ class Runs:
             "limit": limit,
         }
 
-        async def fetch(page_query: dict[str, QueryValue]) -> dict[str, Any]:
-            return await self._api.call("GET", f"{BASE}/list", query=page_query)
-
         async def complete(item: dict[str, Any]) -> dict[str, Any]:
             if not (expand_tasks and item.get("has_more") and item.get("run_id")):
                 return item
@@ -176,11 +170,11 @@ class Runs:
             item.pop("has_more", None)
             return item
 
-        return Paginator(
-            fetch,
-            {k: v for k, v in query.items() if v is not None},
+        return self._api.paginate(
+            f"{BASE}/list",
+            query,
             items_key="runs",
-            decode=lambda item: structure(item, BaseRun),
+            into=BaseRun,
             complete=complete,
             max_items=max_items,
         )
