@@ -1,4 +1,4 @@
-"""Sessions: tests, lint (ruff + import-layer contract), typecheck (mypy --strict), bench."""
+"""Sessions: tests, lint (ruff + import-layer contract), typecheck (mypy --strict), docs, bench."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import glob
 
 import nox
 
-nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.sessions = ["tests", "lint", "typecheck", "docs"]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.default_venv_backend = "venv"
 
@@ -32,7 +32,21 @@ def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package, the typing examples and the model generator."""
     session.install("-e", ".[typecheck]")
     session.run("mypy", "--strict", "databricks_jobs")
-    session.run("mypy", "--strict", "tests/models/typing_examples.py", "tools/gen_models.py")
+    session.run(
+        "mypy",
+        "--strict",
+        "tests/models/typing_examples.py",
+        "tests/typing",
+        "examples",
+        "tools/gen_models.py",
+    )
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site strictly (any warning fails)."""
+    session.install("-e", ".[docs]")
+    session.run("mkdocs", "build", "--strict", env={"NO_MKDOCS_2_WARNING": "1"})
 
 
 @nox.session

@@ -9,7 +9,10 @@
 
 import contextlib
 import importlib
+import inspect
 import typing
+
+import attrs
 
 from ._auth import AccessToken, TokenProvider
 from ._clock import Clock, SystemClock, VirtualClock
@@ -137,10 +140,26 @@ __all__ = [
 
 
 def _present_as_public(value: object) -> None:
-    """Show an exported class or function as ``databricks_jobs.X`` in reprs and tracebacks."""
+    """Show an exported class or function as ``databricks_jobs.X`` in reprs and tracebacks.
+
+    A class's annotations are resolved first, in the module that defined them: tools that
+    resolve type hints through ``__module__`` (cattrs, pydantic, FastAPI) keep working.
+    """
+    if isinstance(value, type):
+        _resolve_annotations(value)
     if isinstance(value, type) or (callable(value) and hasattr(value, "__module__")):
         with contextlib.suppress(AttributeError, TypeError):
             value.__module__ = __name__
+
+
+def _resolve_annotations(cls: type) -> None:
+    own = inspect.get_annotations(cls)
+    if not own:
+        return
+    hints = typing.get_type_hints(cls, include_extras=True)
+    cls.__annotations__ = {name: hints.get(name, hint) for name, hint in own.items()}
+    if attrs.has(cls):
+        attrs.resolve_types(cls)
 
 
 def __getattr__(name: str) -> typing.Any:
@@ -155,7 +174,7 @@ def __getattr__(name: str) -> typing.Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return list(__all__)
 
 
 for _name in __all__:

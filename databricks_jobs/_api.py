@@ -25,7 +25,6 @@ from ._http import HttpClient
 from ._limits import BackoffGate, RateLimiter, RateLimits, endpoint_of
 from ._pagination import Paginator, collect_pages
 from ._retry import RetryPolicy, call_with_retries
-from ._serde import structure
 from ._types import JSONObject, QueryValue
 
 __all__ = ["ApiClient", "DryRunStop", "capture_requests", "encode_body", "encode_query"]
@@ -206,6 +205,7 @@ class ApiClient:
         max_items: int | None = None,
     ) -> Paginator[T]:
         """A lazy iterator over the items of a token-paginated GET (unset parameters left out)."""
+        from ._serde import structure  # the models load on first use, not at import
 
         async def fetch(page_query: dict[str, QueryValue]) -> JSONObject:
             return await self.call("GET", path, query=page_query)
@@ -228,6 +228,7 @@ class ApiClient:
         into: type[T],
     ) -> T:
         """GET an object whose arrays come in 2.2 pages, merge the pages, and decode it."""
+        from ._serde import structure  # the models load on first use, not at import
 
         async def page(token: str | None) -> JSONObject:
             return await self.call("GET", path, query={**query, "page_token": token})

@@ -60,6 +60,11 @@ __all__ = [
 
 R = TypeVar("R", RunNow, SubmitRun)
 
+
+def __dir__() -> list[str]:
+    return list(__all__)
+
+
 RUNS_PAGE: int = 25
 """Runs per ``runs/list`` page (the API's maximum), used by `wait`."""
 

@@ -16,6 +16,9 @@ See ``docs/emulator.md``.
 
 from __future__ import annotations
 
+import inspect as _inspect
+import typing as _typing
+
 from ._clock import Clock, ScaledClock, SystemClock, VirtualClock
 from ._emulator import DEFAULT_CLIENT, DEFAULT_TOKEN, Emulator, LoggedRequest, Reply
 from ._faults import FaultDecision, FaultKind, FaultRule, Faults
@@ -50,8 +53,18 @@ __all__ = [
     "VirtualClock",
 ]
 
+
+def _rehome(cls: type) -> None:
+    """Show `cls` as ``databricks_jobs.testing.X``, its annotations resolved where defined."""
+    own = _inspect.get_annotations(cls)
+    if own:
+        hints = _typing.get_type_hints(cls, include_extras=True)
+        cls.__annotations__ = {name: hints.get(name, hint) for name, hint in own.items()}
+    cls.__module__ = __name__
+
+
 for _name in __all__:
     _obj = globals()[_name]
     if isinstance(_obj, type) and _obj.__module__.startswith(__name__ + "._"):
-        _obj.__module__ = __name__
+        _rehome(_obj)
 del _name, _obj
