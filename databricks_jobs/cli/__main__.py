@@ -1,0 +1,6 @@
+"""``python -m databricks_jobs.cli``: the same as the ``databricks-jobs`` command."""
+
+from databricks_jobs.cli import main
+
+if __name__ == "__main__":
+    main()
