@@ -41,17 +41,18 @@ async def test_ambiguous_failure_is_reported_not_retried(
     emulator = Emulator(VirtualClock())
     async with (
         emulator.serve() as url,
-        Workspace(
+        Workspace(host=url, token=emulator.token, clock=emulator.clock, env={}) as setup,
+        Workspace(  # the call under test: a stalled answer trips its short read timeout
             host=url,
             token=emulator.token,
             clock=emulator.clock,
-            timeouts=Timeouts(read=0.2),
+            timeouts=Timeouts(read=0.3),
             env={},
         ) as ws,
     ):
-        job_id = await ws.jobs.create(two_task_job())
+        job_id = await setup.jobs.create(two_task_job())
         emulator.script_task("b", outcome="FAILED", error="x")
-        run = await ws.jobs.run_now_and_wait(job_id, raise_on_failure=False)
+        run = await setup.jobs.run_now_and_wait(job_id, raise_on_failure=False)
         assert run.run_id is not None
         before = len(emulator.requests_to(path, "POST"))
         emulator.faults.next(fault, path=path, seconds=1.0)  # type: ignore[arg-type]

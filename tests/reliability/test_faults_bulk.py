@@ -23,7 +23,7 @@ KINDS: list[tuple[str, dict[str, float]]] = [
     ("502", {}),
     ("drop_before", {}),
     ("drop_after", {}),
-    ("stall", {"seconds": 0.6}),
+    ("stall", {"seconds": 1.5}),
 ]
 
 
@@ -39,7 +39,7 @@ async def test_two_thousand_triggers_under_faults(
             host=url,
             token=emulator.token,
             clock=clock,
-            timeouts=Timeouts(read=0.3),  # a stalled answer trips the read timeout
+            timeouts=Timeouts(read=1.0),  # a stalled answer trips the read timeout
             rate_limits=RateLimits(per_endpoint={"jobs/run-now": 200}),
             env={},
         ) as ws,

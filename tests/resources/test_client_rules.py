@@ -132,7 +132,9 @@ async def test_read_timeout_retried_on_reads(emulator: Emulator, anyio_backend: 
         ) as ws,
     ):
         assert [job async for job in ws.jobs.list()] == []
-    assert len(emulator.requests_to("jobs/list")) == 2
+    # The stalled attempt, then at least one more (a loaded machine may need another).
+    assert len(emulator.requests_to("jobs/list")) >= 2
+    assert emulator.faults.injected["stall"] == 1
 
 
 async def test_dropped_before_effect_is_retried_for_reads(
