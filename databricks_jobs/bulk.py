@@ -306,24 +306,27 @@ async def wait(
 
     Each poll cycle lists the workspace's active runs (``runs/list?active_only=true``, 25 a
     page: ⌈active runs / 25⌉ requests) and reads, once, each awaited run that is no longer
-    active (``runs/get``, whole). With 25 runs or fewer left it reads those runs directly
-    instead, when that is cheaper. Outcomes follow `run_outcome`, as in `Runs.wait`. After
-    `timeout` seconds it raises `WaitTimeout` naming how many runs are still going.
+    active (``runs/get``, whole). When fewer runs are left than the last listing took
+    pages, it reads those runs directly instead. Outcomes follow `run_outcome`, as in
+    `Runs.wait`. After `timeout` seconds it raises `WaitTimeout` naming how many runs are
+    still going.
     """
     pending = dict.fromkeys(int(r) for r in run_ids)
     interval = seconds(poll, name="poll")
     clock = ws.clock
     deadline = None if timeout is None else clock.now() + seconds(timeout, name="timeout")
     limiter = anyio.Semaphore(fetch_concurrency)
+    list_pages: int | None = None  # what listing the active runs cost last time
     while pending:
         try:
-            if len(pending) <= RUNS_PAGE:
-                candidates = list(pending)
-            else:
+            if len(pending) > (list_pages if list_pages is not None else 1):
                 active = {
                     run.run_id async for run in ws.runs.list(active_only=True, limit=RUNS_PAGE)
                 }
+                list_pages = max(1, math.ceil(len(active) / RUNS_PAGE))
                 candidates = [run_id for run_id in pending if run_id not in active]
+            else:  # reading each awaited run is cheaper than listing every active one
+                candidates = list(pending)
         except _TRANSIENT:
             candidates = []
         finished: dict[int, FinishedRun] = {}
