@@ -165,25 +165,19 @@ class ApiClient:
             await self.limiter.acquire(endpoint)
             return await self._send_once(request, attempt_number)
 
+        retried = call_with_retries(
+            attempt,
+            policy=self.retry,
+            safe=safe,
+            clock=self.clock,
+            method=request.method,
+            path=path,
+        )
         if self.total_timeout is None:
-            return await call_with_retries(
-                attempt,
-                policy=self.retry,
-                safe=safe,
-                clock=self.clock,
-                method=request.method,
-                path=path,
-            )
+            return await retried
         try:
             with anyio.fail_after(self.total_timeout):
-                return await call_with_retries(
-                    attempt,
-                    policy=self.retry,
-                    safe=safe,
-                    clock=self.clock,
-                    method=request.method,
-                    path=path,
-                )
+                return await retried
         except TimeoutError:
             raise RequestTimeout(
                 f"no answer within the total deadline of {self.total_timeout:g} s "
