@@ -112,10 +112,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 f"{phase} timeout ({type(exc).__name__})", phase=phase, request_sent=sent
             ) from exc
         except (aiohttp.ClientError, OSError) as exc:
-            sent = progress["sent"]
-            what = str(exc) or type(exc).__name__
-            when = "after the request was sent" if sent else "before the request was sent"
-            raise ConnectionFailed(f"connection failed {when}: {what}", request_sent=sent) from exc
+            raise ConnectionFailed.caused_by(exc, request_sent=progress["sent"]) from exc
 
     async def _read(self, response: aiohttp.ClientResponse) -> bytes:
         """Read the body, stopping one byte past `max_body` (the caller then refuses it)."""

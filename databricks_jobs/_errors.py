@@ -173,6 +173,20 @@ class TransportError(DatabricksError):
 class ConnectionFailed(TransportError):
     """The connection could not be made, or broke. `request_sent` tells which side of sending."""
 
+    @classmethod
+    def caused_by(
+        cls, exc: BaseException, *, request_sent: bool, method: str = "", path: str = ""
+    ) -> ConnectionFailed:
+        """The error for a lower-level failure, saying on which side of sending it came."""
+        what = str(exc) or type(exc).__name__
+        when = "after the request was sent" if request_sent else "before the request was sent"
+        return cls(
+            f"connection failed {when}: {what}",
+            method=method,
+            path=path,
+            request_sent=request_sent,
+        )
+
 
 class RequestTimeout(TransportError):
     """A timeout expired. `phase` is connect, read, write, pool or total (the whole call)."""

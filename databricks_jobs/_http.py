@@ -43,7 +43,8 @@ DEFAULT_MAX_RESPONSE_BYTES: Final = 128 * 1024 * 1024
 _URL_CACHE_SIZE: Final = 512
 """Parsed URLs kept per path: parsing one costs tens of microseconds per request."""
 _SENT_EVENTS: Final = ("send_request_headers", "send_request_body")
-_TIMEOUT_PHASES: Final[Mapping[type[httpx.TimeoutException], str]] = {
+Phase: TypeAlias = Literal["connect", "read", "write", "pool"]
+_TIMEOUT_PHASES: Final[Mapping[type[httpx.TimeoutException], Phase]] = {
     httpx.ConnectTimeout: "connect",
     httpx.ReadTimeout: "read",
     httpx.WriteTimeout: "write",
@@ -134,27 +135,28 @@ class TracingHTTPTransport(httpx.AsyncBaseTransport):
         """Send through httpcore; map its failures to ours."""
         try:
             return await self._inner.handle_async_request(request)
-        except httpx.TimeoutException as exc:
-            phase = _TIMEOUT_PHASES.get(type(exc), "read")
-            raise RequestTimeout(
-                f"{phase} timeout: {exc or type(exc).__name__}",
-                phase=phase,  # type: ignore[arg-type]
-                request_sent=progress.sent,
-            ) from exc
         except httpx.TransportError as exc:
-            raise ConnectionFailed(
-                _describe(exc, progress.sent), request_sent=progress.sent
-            ) from exc
+            raise _from_httpx(exc, sent=progress.sent) from exc
 
     async def aclose(self) -> None:
         """Close the pooled connections."""
         await self._inner.aclose()
 
 
-def _describe(exc: BaseException, sent: bool) -> str:
-    what = str(exc) or type(exc).__name__
-    when = "after the request was sent" if sent else "before the request was sent"
-    return f"connection failed {when}: {what}"
+def _from_httpx(
+    exc: httpx.TransportError, *, sent: bool, method: str = "", path: str = ""
+) -> TransportError:
+    """Our error for an httpx transport failure; `sent` says whether the request had left."""
+    if isinstance(exc, httpx.TimeoutException):
+        phase = _TIMEOUT_PHASES.get(type(exc), "read")
+        return RequestTimeout(
+            f"{phase} timeout: {exc or type(exc).__name__}",
+            phase=phase,
+            method=method,
+            path=path,
+            request_sent=sent,
+        )
+    return ConnectionFailed.caused_by(exc, request_sent=sent, method=method, path=path)
 
 
 class HttpClient:
@@ -268,26 +270,13 @@ class HttpClient:
         except TransportError as exc:
             exc.method, exc.path = request.method, request.url.path
             raise
-        except httpx.TimeoutException as exc:
-            phase = _TIMEOUT_PHASES.get(type(exc), "read")
+        except httpx.TransportError as exc:
             # Our transports raise our own errors; an httpx error escaping them comes from
             # reading the body, so the request was sent. Foreign transports: go by class.
-            sent = True if self._ours else phase not in ("connect", "pool")
-            raise RequestTimeout(
-                f"{phase} timeout: {exc or type(exc).__name__}",
-                phase=phase,  # type: ignore[arg-type]
-                method=request.method,
-                path=request.url.path,
-                request_sent=sent,
-            ) from exc
-        except httpx.TransportError as exc:
-            sent = True if self._ours else not isinstance(exc, httpx.ConnectError)
-            raise ConnectionFailed(
-                _describe(exc, sent),
-                method=request.method,
-                path=request.url.path,
-                request_sent=sent,
-            ) from exc
+            sent = self._ours or not isinstance(
+                exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout
+            )
+            raise _from_httpx(exc, sent=sent, method=request.method, path=request.url.path) from exc
 
     def _transport_for_loop(self) -> httpx.AsyncBaseTransport:
         if self._closed:
