@@ -1,6 +1,6 @@
 """Generate the model modules of `databricks_jobs.models` from the wire reference.
 
-Usage (from the repository root, with ``shared/`` beside the checkout)::
+Usage (from the repository root; the reference is ``tools/reference/jobs_api_types.json``)::
 
     .venv/bin/python tools/gen_models.py [path/to/jobs_api_types.json]
     .venv/bin/ruff check --fix --select I databricks_jobs/models
@@ -38,7 +38,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "databricks_jobs" / "models"
-DEFAULT_REFERENCE = ROOT / ".." / "shared" / "api" / "jobs_api_types.json"
+DEFAULT_REFERENCE = ROOT / "tools" / "reference" / "jobs_api_types.json"
 
 
 def _load_reference_rules() -> dict[str, Any]:

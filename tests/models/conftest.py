@@ -11,13 +11,13 @@ import pytest
 import databricks_jobs.models as models
 from databricks_jobs.models._base import Model
 
-REFERENCE = Path(__file__).parents[2] / ".." / "shared" / "api" / "jobs_api_types.json"
+REFERENCE = Path(__file__).parents[2] / "tools" / "reference" / "jobs_api_types.json"
 
 
 def load_reference() -> dict[str, Any]:
     """Read the reference; fail (never skip) when it is missing."""
     if not REFERENCE.is_file():
-        pytest.fail(f"wire reference not found at {REFERENCE.resolve()} (shared/ beside the repo)")
+        pytest.fail(f"wire reference not found at {REFERENCE.resolve()}")
     data: dict[str, Any] = json.loads(REFERENCE.read_text(encoding="utf-8"))
     return data
 
