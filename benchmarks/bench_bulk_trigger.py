@@ -9,7 +9,7 @@ minimal aiohttp.web server answering ``{"run_id": N, "number_in_job": N}``.
 Clients, each sending the same run-now body (job_id, job_parameters {"i": ...},
 idempotency_token) and reading the run id from the answer:
 
-* **databricks-jobs bulk.run_now**: ``await bulk.run_now(ws, [RunNow(...)], concurrency=64)``
+* **brickjobs bulk.run_now**: ``await bulk.run_now(ws, [RunNow(...)], concurrency=64)``
   on ``Workspace(host, token, rate_limits=RateLimits.unlimited(), env={})`` (it generates the
   tokens itself, inside the timed region);
 * **raw aiohttp**: ``session.post(..., json=body)`` from 64 worker tasks (the floor);
@@ -51,7 +51,7 @@ from databricks_jobs.models import RunNow
 CONCURRENCY = 64
 WARMUP = 256
 PATH = "/api/2.2/jobs/run-now"
-OURS = "databricks-jobs bulk.run_now"
+OURS = "brickjobs bulk.run_now"
 RAW = "raw aiohttp"
 HTTPX = "plain httpx (default transport)"
 SDK = "databricks-sdk (64 threads)"

@@ -98,7 +98,7 @@ async def run(url: str, calls: int) -> dict[str, dict[int, float]]:
                 async def ours(ws: Workspace = ws) -> object:
                     return await ws.request("POST", PATH, body=BODY, idempotent=True)
 
-                name = f"databricks-jobs Workspace ({transport} transport)"
+                name = f"brickjobs Workspace ({transport} transport)"
                 results.setdefault(name, {})[concurrency] = await measure(ours, calls, concurrency)
     return results
 

@@ -1,4 +1,4 @@
-"""databricks-jobs: an async-first, typed, lossless client for the Databricks Jobs API 2.2.
+"""brickjobs: an async-first, typed, lossless client for the Databricks Jobs API 2.2.
 
 >>> from databricks_jobs import Workspace
 >>> async with Workspace.from_env() as ws:
@@ -51,6 +51,7 @@ from ._errors import (
     WaitTimeout,
     error_from_response,
 )
+from ._foreign import warn_if_foreign_installed as _warn_if_foreign_installed
 from ._limits import RateLimits
 from ._outcome import OutcomeKind, RunOutcome, run_outcome
 from ._pagination import Page, Paginator
@@ -181,3 +182,5 @@ for _name in __all__:
     if _name not in _LAZY:
         _present_as_public(globals()[_name])
 del _name
+
+_warn_if_foreign_installed()

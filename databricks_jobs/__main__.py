@@ -31,7 +31,7 @@ def show_config() -> int:
     """Print what a `Workspace.from_env()` would use, secrets masked."""
     import os
 
-    print(f"databricks-jobs {__version__}")
+    print(f"brickjobs {__version__}")
     try:
         import aiohttp  # noqa: F401
     except ImportError:  # pragma: no cover - aiohttp is a core dependency

@@ -109,7 +109,7 @@ class BearerTokenAuth(httpx.Auth):
             yield request
 
     def sync_auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
-        raise RuntimeError("databricks-jobs authenticates asynchronously only")
+        raise RuntimeError("brickjobs authenticates asynchronously only")
 
     async def _valid_token(self, *, stale: str | None) -> str:
         if self._fresh(stale):

@@ -372,7 +372,7 @@ def _choose_auth(
         requested = requested.strip().lower()
         if requested not in AUTH_TYPES:
             raise ConfigError(
-                f"auth_type {requested!r} is not supported by databricks-jobs "
+                f"auth_type {requested!r} is not supported by brickjobs "
                 f"(supported: {', '.join(AUTH_TYPES)})"
             )
         _require_for(requested, values, has_token_provider)

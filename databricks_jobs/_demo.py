@@ -140,8 +140,8 @@ async def run_demo(args: argparse.Namespace, out: TextIO) -> int:
     async with _workspace(args) as (ws, emulator):
         progress = Progress(out, ws.clock)
         where = "a local emulator" if emulator is not None else ws.host
-        progress.say(f"databricks-jobs demo against {where}")
-        prefix = f"databricks-jobs demo {time.strftime('%H%M%S')}: "
+        progress.say(f"brickjobs demo against {where}")
+        prefix = f"brickjobs demo {time.strftime('%H%M%S')}: "
         created: dict[str, int] = {}
         try:
             for label, settings in vignette_jobs(prefix).items():

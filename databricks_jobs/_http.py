@@ -54,10 +54,7 @@ _TIMEOUT_PHASES: Final[Mapping[type[httpx.TimeoutException], Phase]] = {
 
 def user_agent(extra: str | None = None) -> str:
     """Return the User-Agent: this library and version, then Python's and httpx's."""
-    base = (
-        f"databricks-jobs/{__version__} python/{platform.python_version()} "
-        f"httpx/{httpx.__version__}"
-    )
+    base = f"brickjobs/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
     return f"{base} {extra}" if extra else base
 
 

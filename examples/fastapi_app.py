@@ -3,7 +3,7 @@
 One `Workspace` per application: opened in the lifespan, shared by every request through a
 dependency, closed at shutdown. Run it with::
 
-    pip install databricks-jobs fastapi uvicorn
+    pip install brickjobs fastapi uvicorn
     DATABRICKS_HOST=... DATABRICKS_TOKEN=... uvicorn examples.fastapi_app:app
 
 Endpoints:

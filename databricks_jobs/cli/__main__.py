@@ -1,4 +1,4 @@
-"""``python -m databricks_jobs.cli``: the same as the ``databricks-jobs`` command."""
+"""``python -m databricks_jobs.cli``: the same as the ``brickjobs`` command."""
 
 from databricks_jobs.cli import main
 

@@ -91,7 +91,7 @@ def load_data(path: str, text: str | None = None) -> Any:
         try:
             import yaml
         except ImportError:
-            raise SpecError("YAML needs pyyaml: pip install 'databricks-jobs[cli]'") from None
+            raise SpecError("YAML needs pyyaml: pip install 'brickjobs[cli]'") from None
         try:
             return yaml.safe_load(text)
         except yaml.YAMLError as exc:

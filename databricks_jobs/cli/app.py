@@ -1,4 +1,4 @@
-"""The click command tree of ``databricks-jobs``: ``jobs``, ``runs`` and ``bulk`` commands.
+"""The click command tree of ``brickjobs``: ``jobs``, ``runs`` and ``bulk`` commands.
 
 Every command takes the connection options (``--profile``, ``--host``, ``--emulator``),
 ``--json`` and ``--debug``, before or after the command name. Each command is a thin
@@ -211,7 +211,7 @@ async def report_or_watch(
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @_common_options
-@click.version_option(__version__, prog_name="databricks-jobs")
+@click.version_option(__version__, prog_name="brickjobs")
 @click.pass_context
 def cli(ctx: click.Context, /, **values: Any) -> None:
     """Manage, trigger and watch Databricks jobs (Jobs API 2.2).

@@ -123,7 +123,7 @@ async def _send(
 ) -> None:
     headers = [(name, value) for name, value in response.headers]
     headers.append(("content-length", str(len(response.body))))
-    headers.append(("server", "databricks-jobs-emulator"))
+    headers.append(("server", "brickjobs-emulator"))
     data = conn.send(h11.Response(status_code=response.status, headers=headers))
     if data:
         await stream.send(data)

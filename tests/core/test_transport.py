@@ -158,7 +158,7 @@ async def test_request_shape(anyio_backend: str) -> None:
         assert get.path == "/api/2.2/jobs/list?expand_tasks=false&limit=2&x=true"
         assert get.body == b""
         assert get.headers["authorization"] == "Bearer dapi-secret"
-        assert get.headers["user-agent"].startswith(f"databricks-jobs/{__version__} python/")
+        assert get.headers["user-agent"].startswith(f"brickjobs/{__version__} python/")
         assert "httpx/" in get.headers["user-agent"]
         assert get.headers["accept"] == "application/json"
         assert post.headers["content-type"] == "application/json"

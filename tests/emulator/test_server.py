@@ -28,7 +28,7 @@ async def test_keep_alive_serves_many_requests_on_one_connection(
     ):  # fmt: skip
         responses = [await client.get("/api/2.2/jobs/list") for _ in range(20)]
     assert all(r.status_code == 200 for r in responses)
-    assert responses[0].headers["server"] == "databricks-jobs-emulator"
+    assert responses[0].headers["server"] == "brickjobs-emulator"
     assert len(emulator.requests) == 20
 
 
