@@ -31,6 +31,20 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
+USAGE = """\
+python -m databricks_jobs [demo] [--host URL | --profile NAME] [--speed N]
+       python -m databricks_jobs config"""
+HELP = """\
+The brickjobs demo: the workflows of brickster's "Job Management" vignette. Against a
+local emulator it starts itself (no credentials needed), or against a real workspace with
+--host or --profile (it creates and deletes real jobs there). It builds three jobs (one
+task on a paused schedule, a chain of three tasks, the same chain on one shared job
+cluster), runs them concurrently with progress lines, repairs the run that fails, lists
+the runs and deletes the jobs."""
+EPILOG = """\
+python -m databricks_jobs config shows the configuration a Workspace would resolve,
+without any network request."""
+
 CLUSTER = ClusterSpec(spark_version="16.4.x-scala2.12", node_type_id="m5a.large", num_workers=1)
 
 
@@ -139,8 +153,13 @@ async def run_demo(args: argparse.Namespace, out: TextIO) -> int:
     """Run the demo; return the exit status."""
     async with _workspace(args) as (ws, emulator):
         progress = Progress(out, ws.clock)
-        where = "a local emulator" if emulator is not None else ws.host
-        progress.say(f"brickjobs demo against {where}")
+        if emulator is None:
+            progress.say(f"brickjobs demo against {ws.host}")
+        else:
+            progress.say(
+                f"brickjobs demo against a local emulator: simulated time runs {args.speed:g}x "
+                "real time (--speed), so the times shown here are emulated"
+            )
         prefix = f"brickjobs demo {time.strftime('%H%M%S')}: "
         created: dict[str, int] = {}
         try:
@@ -202,7 +221,9 @@ async def run_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 def main(argv: list[str], out: TextIO) -> int:
     """Parse the demo's options and run it."""
-    parser = argparse.ArgumentParser(prog="python -m databricks_jobs demo", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m databricks_jobs", usage=USAGE, description=HELP, epilog=EPILOG
+    )
     parser.add_argument("--host", help="a real workspace instead of the local emulator")
     parser.add_argument("--profile", help="a .databrickscfg profile instead of the emulator")
     parser.add_argument(

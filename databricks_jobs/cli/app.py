@@ -120,6 +120,12 @@ def execute(state: State, action: Action) -> NoReturn:
     if state.debug:
         logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)
 
+    if state.connect.emulator:
+        output.note(
+            f"local emulator with example jobs 1001 and 1002; simulated time runs "
+            f"{state.connect.emulator_speed:g}x real time (--emulator-speed)"
+        )
+
     async def main() -> int | None:
         async with connect(state.connect) as ws:
             return await action(ws, output)
@@ -219,7 +225,7 @@ def cli(ctx: click.Context, /, **values: Any) -> None:
     Connects like the Databricks CLI: --host/--profile, DATABRICKS_* variables, then
     ~/.databrickscfg. --emulator starts a local emulator to try things out. Exit status: 0
     on success, 1 on errors, 3 failed, 4 canceled, 5 skipped, 6 timed out, 7 internal
-    error, 8 success with failures, 9 still running after --timeout (docs/cli.md).
+    error, 8 success with failures, 9 still running after --timeout.
     """
     state = ctx.ensure_object(State)
     state.merge(values)

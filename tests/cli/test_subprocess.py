@@ -28,6 +28,7 @@ def test_emulator_run_now_wait_exits_failed_with_plain_lines(tmp_path: Path) -> 
         tmp_path=tmp_path,
     )  # fmt: skip
     assert result.returncode == 3, result.stderr
+    assert "simulated time runs 400x real time" in result.stderr
     assert "\x1b[" not in result.stdout  # piped: plain lines
     assert "transform: failed: ZeroDivisionError: division by zero" in result.stdout
     assert result.stdout.rstrip().endswith("(exit 3)")
@@ -37,9 +38,10 @@ def test_emulator_error_is_one_line_without_traceback(tmp_path: Path) -> None:
     result = run("--emulator", "jobs", "get", "424242", "--json", tmp_path=tmp_path)
     assert result.returncode == 1
     assert result.stdout == ""
-    assert result.stderr.strip().splitlines() == [
-        line for line in result.stderr.strip().splitlines() if line.startswith("error: NotFound")
-    ]
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("local emulator with example jobs")  # the notice, then the error
+    assert len(lines) == 2
+    assert lines[1].startswith("error: NotFound")
     assert "Traceback" not in result.stderr
 
 
@@ -66,3 +68,24 @@ def test_version(tmp_path: Path) -> None:
     result = run("--version", tmp_path=tmp_path)
     assert result.returncode == 0
     assert __version__ in result.stdout
+
+
+def test_help_is_plain_text_without_markup(tmp_path: Path) -> None:
+    for command in (
+        ["-m", "databricks_jobs", "--help"],
+        ["-m", "databricks_jobs.testing", "--help"],
+        ["-m", "databricks_jobs.testing", "serve", "--help"],
+        ["-m", "databricks_jobs.cli", "--help"],
+    ):
+        result = subprocess.run(
+            [sys.executable, *command], capture_output=True, text=True, timeout=60, check=True
+        )
+        assert "`" not in result.stdout, command  # no reST or Markdown markup
+    main_help = subprocess.run(
+        [sys.executable, "-m", "databricks_jobs", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert "python -m databricks_jobs config" in main_help

@@ -39,7 +39,8 @@ def test_demo_against_its_own_emulator() -> None:
     result = run_main({}, "demo", "--speed", "400")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "demo against a local emulator" in out
+    assert "demo against a local emulator: simulated time runs 400x real time" in out
+    assert "the times shown here are emulated" in out
     assert out.count("created job") == 3
     assert "chain: failed (RUN_EXECUTION_ERROR)" in out
     assert "repairing chain: rerunning transform, load" in out

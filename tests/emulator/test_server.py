@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import anyio
 import httpx
@@ -74,7 +76,18 @@ def test_serve_in_thread_with_a_sync_client() -> None:
         httpx.get(f"{url}/api/2.2/jobs/list", headers=AUTH)
 
 
-def test_command_line_serves_until_stopped() -> None:
+LIST_JOBS = (
+    "import anyio\n"
+    "from databricks_jobs import Workspace\n"
+    "async def main():\n"
+    "    async with Workspace.from_env() as ws:\n"
+    "        print(ws.config.auth_type, len(await ws.jobs.list().to_list()))\n"
+    "anyio.run(main)\n"
+)
+
+
+@pytest.mark.parametrize("auth", ["pat", "oauth-m2m"])
+def test_the_block_serve_prints_can_be_pasted_into_a_shell(auth: str, tmp_path: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "databricks_jobs.testing", "serve", "--port", "0", "--speed", "60"],
         stdout=subprocess.PIPE,
@@ -82,13 +95,21 @@ def test_command_line_serves_until_stopped() -> None:
     )
     try:
         assert process.stdout is not None
-        host_line = process.stdout.readline().strip()
-        token_line = process.stdout.readline().strip()
-        assert host_line.startswith("DATABRICKS_HOST=http://127.0.0.1:")
-        assert token_line == f"DATABRICKS_TOKEN={TOKEN}"
-        url = host_line.partition("=")[2]
-        response = httpx.get(f"{url}/api/2.2/jobs/list", headers=AUTH, timeout=10)
-        assert response.status_code == 200
+        block = [process.stdout.readline().rstrip("\n") for _ in range(7)]
+        assert "60x real time" in block[0]
+        if auth == "oauth-m2m":  # what the block's comment says to do
+            block = [line.removeprefix("# ") if "CLIENT" in line else line for line in block]
+            block.append("unset DATABRICKS_TOKEN")
+        script = tmp_path / "list_jobs.py"
+        script.write_text(LIST_JOBS, encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DATABRICKS_")}
+        env["DATABRICKS_CONFIG_FILE"] = str(tmp_path / "none.cfg")
+        shell = "\n".join([*block, f'exec "{sys.executable}" "{script}"'])
+        result = subprocess.run(
+            ["bash", "-c", shell], capture_output=True, text=True, env=env, timeout=60, check=False
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split() == [auth, "0"]
     finally:
         process.terminate()
         process.wait(timeout=10)
