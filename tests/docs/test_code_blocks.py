@@ -1,0 +1,105 @@
+"""Every Python code block of the README and of docs/ runs against the emulator, as written.
+
+How a page's blocks are read (sessions, pytest modules, excerpts, includes) is in
+`code_blocks`. Each page runs in a subprocess against an emulator of its own, served on
+loopback with time sped up 100,000 times, so that waits for runs end at their first poll.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from databricks_jobs.testing import Emulator, ScaledClock
+
+from .code_blocks import ROOT, Block, blocks_of, excerpt_parts, pages, quotes
+
+RUNNER = Path(__file__).with_name("run_page.py")
+BLOCKS = [block for page in pages() for block in blocks_of(page)]
+SESSION_PAGES = sorted({block.page for block in BLOCKS if block.kind == "session"})
+
+
+def _of_kind(kind: str) -> list[Block]:
+    return [block for block in BLOCKS if block.kind == kind]
+
+
+@pytest.fixture
+def emulator_env(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The environment of a fresh shell pointed at a served emulator (and a ``prod`` profile)."""
+    emulator = Emulator(ScaledClock(100_000))
+    with emulator.serve_in_thread() as url:
+        config = tmp_path / "databrickscfg"
+        config.write_text(f"[prod]\nhost = {url}\ntoken = {emulator.token}\n", encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DATABRICKS_")}
+        env.update(
+            DATABRICKS_HOST=url,
+            DATABRICKS_TOKEN=emulator.token,
+            DATABRICKS_CONFIG_FILE=str(config),
+        )
+        yield env
+
+
+def test_the_pages_hold_the_blocks_this_suite_expects() -> None:
+    assert len(BLOCKS) >= 25
+    assert {block.kind for block in BLOCKS} == {"session", "pytest", "excerpt", "include"}
+    assert ROOT / "README.md" in SESSION_PAGES
+
+
+@pytest.mark.parametrize("page", SESSION_PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_blocks_of_each_page_run_in_order(
+    page: Path, emulator_env: dict[str, str], tmp_path: Path
+) -> None:
+    result = subprocess.run(
+        [sys.executable, str(RUNNER), str(page)],
+        cwd=tmp_path,
+        env=emulator_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    ran = result.stdout.count("--- ")
+    assert ran == sum(1 for b in blocks_of(page) if b.kind == "session"), result.stdout
+
+
+@pytest.mark.parametrize("block", _of_kind("pytest"), ids=lambda b: b.where)
+def test_each_test_module_block_passes(block: Block, tmp_path: Path) -> None:
+    path = tmp_path / "test_from_docs.py"
+    path.write_text(block.code, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABRICKS_")}
+    env["PYTHONPATH"] = str(ROOT / "examples")  # the examples import as in their own folder
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    defined = len(re.findall(r"^(?:async )?def test_", block.code, re.M))
+    passed = re.search(r"(\d+) passed", result.stdout)
+    assert passed is not None, result.stdout
+    assert int(passed.group(1)) >= defined, result.stdout
+
+
+@pytest.mark.parametrize("block", _of_kind("excerpt"), ids=lambda b: b.where)
+def test_each_excerpt_quotes_its_file_word_for_word(block: Block) -> None:
+    assert block.source is not None
+    source = (ROOT / block.source).read_text(encoding="utf-8")
+    for part in excerpt_parts(block.code):
+        assert quotes(source, part), f"{block.where}: not in {block.source}:\n{part}"
+
+
+@pytest.mark.parametrize("block", _of_kind("include"), ids=lambda b: b.where)
+def test_each_include_names_a_file(block: Block) -> None:
+    assert block.source is not None
+    assert (ROOT / block.source).is_file(), f"{block.where}: {block.source} does not exist"
