@@ -29,7 +29,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the package, the typing examples and the model generator."""
+    """mypy --strict on the package, the typing examples and the reference and model generators."""
     session.install("-e", ".[typecheck]")
     session.run("mypy", "--strict", "databricks_jobs")
     session.run(
@@ -39,6 +39,7 @@ def typecheck(session: nox.Session) -> None:
         "tests/typing",
         "examples",
         "tools/gen_models.py",
+        "tools/reference/build_reference.py",
     )
 
 
