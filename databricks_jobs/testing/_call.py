@@ -1,4 +1,12 @@
-"""One parsed API call: typed access to query parameters and the JSON body."""
+"""One parsed API call: typed access to its parameters and its JSON body.
+
+GET parameters come from the query string or, as older clients send them (Airflow's async
+Databricks hook, the legacy databricks-cli before 0.17), from a JSON object in the body of the
+GET. When both name a parameter the query string wins: it is what every current client sends
+and what proxies keep. Body values are read as the service's JSON mapping reads them: numbers
+or numeric strings for integers, ``true``/``false`` or ``"true"``/``"false"`` for booleans.
+A ``null`` anywhere in a body means "not set", as in the protobuf JSON mapping.
+"""
 
 from __future__ import annotations
 
@@ -25,34 +33,23 @@ class Call:
 
     @classmethod
     def parse(cls, request: EmulatorRequest, api_version: str, base_url: str) -> Call:
-        """Parse the query string (last value wins) of `request`."""
-        params = {k: v[-1] for k, v in request.query().items()}
+        """Read the parameters of `request`: a GET's JSON body, then its query string."""
+        params: dict[str, str] = {}
+        if request.method.upper() == "GET" and request.body.strip():
+            for name, value in _json_object(request.body).items():
+                params[name] = _param_text(value)
+        params.update({k: v[-1] for k, v in request.query().items()})  # last value wins
         return cls(request, api_version, base_url, params)
 
     def body(self) -> dict[str, Any]:
         """Return the JSON body as a dict (an empty body is ``{}``); 400 if malformed."""
         if self._body is None:
             raw = self.request.body.strip()
-            if not raw:
-                self._body = {}
-            else:
-                try:
-                    value = json.loads(raw)
-                except ValueError as exc:
-                    raise ApiFailure(
-                        400, "MALFORMED_REQUEST", "Invalid JSON given in the body of the request"
-                    ) from exc
-                if not isinstance(value, dict):
-                    raise ApiFailure(
-                        400,
-                        "MALFORMED_REQUEST",
-                        "Invalid JSON given in the body of the request - expected a map",
-                    )
-                self._body = value
+            self._body = _json_object(raw) if raw else {}
         return self._body
 
     def int_param(self, name: str, *, required: bool = False) -> int | None:
-        """Return query parameter `name` as an int (None when absent and not required)."""
+        """Return parameter `name` as an int (None when absent and not required)."""
         raw = self.params.get(name)
         if raw is None or raw == "":
             if required:
@@ -66,13 +63,13 @@ class Call:
             ) from exc
 
     def required_int_param(self, name: str) -> int:
-        """Return query parameter `name` as an int; 400 when it is missing."""
+        """Return parameter `name` as an int; 400 when it is missing."""
         value = self.int_param(name, required=True)
         assert value is not None
         return value
 
     def bool_param(self, name: str) -> bool:
-        """Return query parameter `name` as a bool (absent is false)."""
+        """Return parameter `name` as a bool (absent is false; "true"/"false" in any case)."""
         raw = self.params.get(name)
         if raw is None or raw == "":
             return False
@@ -100,3 +97,45 @@ class Call:
         value = self.body_int(name, required=True)
         assert value is not None
         return value
+
+
+def without_nulls(value: Any) -> Any:
+    """Return `value` with every ``null`` member of an object left out, at any depth.
+
+    The service reads JSON with the protobuf mapping, where ``null`` means "not set"; clients
+    that dump their models whole (prefect-databricks) send ``"spark_jar_task": null`` beside
+    the task they mean.
+    """
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise ApiFailure(
+            400, "MALFORMED_REQUEST", "Invalid JSON given in the body of the request"
+        ) from exc
+    if not isinstance(value, dict):
+        raise ApiFailure(
+            400,
+            "MALFORMED_REQUEST",
+            "Invalid JSON given in the body of the request - expected a map",
+        )
+    cleaned: dict[str, Any] = without_nulls(value)
+    return cleaned
+
+
+def _param_text(value: Any) -> str:
+    """Return a JSON body value as the query string would carry it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float, str)):
+        return str(value)
+    return json.dumps(value, separators=(",", ":"))

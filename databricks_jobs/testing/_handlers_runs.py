@@ -124,7 +124,7 @@ def get_run(store: Store, call: Call) -> dict[str, Any]:
     render = renderer(store, call)
     if task is None:
         out = render.run(run, t)
-        if call.bool_param("include_history") and run.repairs:
+        if call.bool_param("include_history"):  # the ORIGINAL item even when never repaired
             out["repair_history"] = render.history(run, t)
     else:
         out = _task_as_run(render, run, task, index, t)

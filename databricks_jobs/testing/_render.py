@@ -241,10 +241,24 @@ class RunRenderer:
         return _blocks("RUNNING" if started else "PENDING", None, "")
 
     def history(self, run: RunRecord, t: float) -> list[dict[str, Any]]:
-        """Return the repair_history of a repaired run (original first)."""
+        """Return the run's repair_history: its ORIGINAL item first, then one per repair.
+
+        A run never repaired has the ORIGINAL item alone, in the run's own state (Airflow's
+        ``get_latest_repair_id`` reads ``repair_history`` of every run it may repair).
+        """
+        if not run.repairs:
+            began = run.started_at if run.started_at is not None else run.created
+            item: dict[str, Any] = {
+                "type": "ORIGINAL",
+                "start_time": self._ms(began),
+                "end_time": self._ms(run.end_at) if run.terminated and run.end_at else 0,
+                "task_run_ids": [task.run_id for task in run.tasks.values()],
+            }
+            item.update(self._run_state(run, t))
+            return [item]
         items = []
         for rec in run.repairs:
-            item: dict[str, Any] = {
+            item = {
                 "type": "ORIGINAL" if rec.repair_id is None else "REPAIR",
                 "start_time": self._ms(rec.start),
                 "task_run_ids": list(rec.task_run_ids),

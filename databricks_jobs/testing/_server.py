@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 import anyio
@@ -124,7 +125,10 @@ async def _send(
     headers = [(name, value) for name, value in response.headers]
     headers.append(("content-length", str(len(response.body))))
     headers.append(("server", "brickjobs-emulator"))
-    data = conn.send(h11.Response(status_code=response.status, headers=headers))
+    response_head = h11.Response(
+        status_code=response.status, headers=headers, reason=_reason(response.status)
+    )
+    data = conn.send(response_head)
     if data:
         await stream.send(data)
     if response.body:
@@ -134,3 +138,11 @@ async def _send(
     data = conn.send(h11.EndOfMessage())
     if data:
         await stream.send(data)
+
+
+def _reason(status: int) -> bytes:
+    """Return the reason phrase of `status` ("Bad Request"); clients print it in errors."""
+    try:
+        return HTTPStatus(status).phrase.encode("ascii")
+    except ValueError:
+        return b""
