@@ -1,4 +1,4 @@
-"""A local Jobs API 2.2 emulator for tests: in-process as an httpx transport, or on loopback.
+"""A local Jobs API emulator (2.2, 2.1 and 2.0) for tests: in-process or on loopback.
 
 ::
 

@@ -38,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
         help="default task duration in simulated seconds (default 5)",
     )
     serve.add_argument("--backend", default="asyncio", choices=["asyncio", "trio"])
+    serve.add_argument(
+        "--no-serverless",
+        dest="serverless",
+        action="store_false",
+        help="a workspace without serverless compute: tasks must name their cluster",
+    )
     return parser
 
 
@@ -46,6 +52,7 @@ async def _serve(args: argparse.Namespace) -> None:
         ScaledClock(args.speed),
         tokens=[args.token],
         timings=Timings(task=args.task_seconds),
+        serverless=args.serverless,
     )
     async with emulator.serve(args.host, args.port) as url:
         print(export_block(url, args.token, args.speed), flush=True)

@@ -14,6 +14,7 @@ from ._handlers_admin import compliance_handlers, permission_handler, permission
 from ._handlers_jobs import JOB_HANDLERS
 from ._handlers_runs import RUN_HANDLERS
 from ._state import Store
+from ._versions import check_endpoint
 from ._wire import (
     ApiFailure,
     EmulatorRequest,
@@ -28,7 +29,7 @@ __all__ = ["App", "WORKSPACE_ID"]
 _log = logging.getLogger("databricks_jobs.testing")
 Handler = Callable[[Store, Call], dict[str, Any]]
 WORKSPACE_ID = "1234567890123456"
-_JOBS_PATH = re.compile(r"^/api/(2\.[12])/(jobs/[a-z/-]+)$")
+_JOBS_PATH = re.compile(r"^/api/(2\.[012])/(jobs/[a-z/-]+)$")
 _POLICY_PATH = re.compile(r"^/api/2\.0/(policies/jobs/[a-z-]+)$")
 _PERMISSIONS_PATH = re.compile(r"^/api/2\.0/permissions/jobs/([^/]+)(/permissionLevels)?$")
 _ROUTES: dict[tuple[str, str], Handler] = {
@@ -89,7 +90,9 @@ class App:
         base = self._base_url(request)
         match = _JOBS_PATH.match(path)
         if match and (method, match.group(2)) in _ROUTES:
-            return _ROUTES[(method, match.group(2))], Call.parse(request, match.group(1), base)
+            version, endpoint = match.groups()
+            check_endpoint(version, endpoint)
+            return _ROUTES[(method, endpoint)], Call.parse(request, version, base)
         match = _POLICY_PATH.match(path)
         if match and (method, match.group(1)) in _ROUTES:
             return _ROUTES[(method, match.group(1))], Call.parse(request, "2.0", base)

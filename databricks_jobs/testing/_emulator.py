@@ -1,4 +1,4 @@
-"""`Emulator`: the local Jobs API 2.2 workspace, its request log, faults and ways to serve."""
+"""`Emulator`: the local Jobs API workspace, its request log, faults and ways to serve."""
 
 from __future__ import annotations
 
@@ -60,12 +60,16 @@ class Reply:
 
 
 class Emulator:
-    """A local Jobs API 2.2 workspace: jobs and runs in memory, on a clock the test controls.
+    """A local Jobs API workspace: jobs and runs in memory, on a clock the test controls.
 
+    It answers under ``/api/2.2``, ``/api/2.1`` and ``/api/2.0`` (see docs/emulator.md).
     `clock` defaults to a new `VirtualClock`. `tokens` are the PATs it accepts; `clients` maps
     OAuth client ids to secrets; OAuth access tokens live `token_ttl` clock seconds. `timings`
     sets the default task phases; `seed` seeds the fault rates; `epoch` is the Unix time of
     clock time 0. `log_requests=False` keeps no request log (for long benchmarks).
+    `serverless=False` makes it a workspace without serverless compute, where a task that runs
+    on a cluster must name one (``existing_cluster_id``, ``new_cluster``, ``job_cluster_key``)
+    or is refused as the service refuses it.
 
     >>> emulator = Emulator(VirtualClock())
     >>> emulator.transport()  # doctest: +ELLIPSIS
@@ -84,13 +88,18 @@ class Emulator:
         seed: int | None = 0,
         epoch: float | None = None,
         log_requests: bool = True,
+        serverless: bool = True,
     ) -> None:
         self.clock: Clock = clock if clock is not None else VirtualClock()
         if epoch is None:
             epoch = _DEFAULT_EPOCH if isinstance(self.clock, VirtualClock) else time.time()
             epoch -= self.clock.now()
         self.store = Store(
-            self.clock, user_name=user_name, timings=timings or Timings(), epoch=epoch
+            self.clock,
+            user_name=user_name,
+            timings=timings or Timings(),
+            epoch=epoch,
+            serverless=serverless,
         )
         self.auth = AuthRegistry(
             self.clock,
@@ -106,6 +115,11 @@ class Emulator:
         self._lock = threading.RLock()
 
     # --- what tests look at ------------------------------------------------------------
+
+    @property
+    def serverless(self) -> bool:
+        """Whether tasks may leave out their compute (serverless compute is on)."""
+        return self.store.serverless
 
     @property
     def token(self) -> str:

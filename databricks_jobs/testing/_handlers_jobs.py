@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from ._call import Call
 from ._jobs import invalid
 from ._pages import decode_token, encode_token, slice_arrays
 from ._state import JobRecord, Store
+from ._versions import PAGED_ARRAYS_FROM, check_task_count
+from ._views import job_settings, listed_job_settings
 
 __all__ = ["JOB_HANDLERS", "page_window"]
 
@@ -17,13 +18,13 @@ _JOB_ARRAYS = ("tasks", "job_clusters", "parameters", "environments")
 _JOBS_OFFSET_CAP = 1000
 
 
-def _job_dict(job: JobRecord) -> dict[str, Any]:
+def _job_dict(job: JobRecord, api_version: str) -> dict[str, Any]:
     return {
         "job_id": job.job_id,
         "created_time": job.created_ms,
         "creator_user_name": job.creator,
         "run_as_user_name": job.run_as,
-        "settings": copy.deepcopy(job.settings),
+        "settings": job_settings(job, api_version),
     }
 
 
@@ -33,11 +34,12 @@ def create(store: Store, call: Call) -> dict[str, Any]:
 
 
 def get(store: Store, call: Call) -> dict[str, Any]:
-    """GET jobs/get, with the 2.2 array pages."""
+    """GET jobs/get: 2.2 pages the arrays; 2.0 and 2.1 refuse a job of more than 100 tasks."""
     job_id = call.required_int_param("job_id")
     job = store.job(job_id)
-    out = _job_dict(job)
-    if call.api_version == "2.1":
+    out = _job_dict(job, call.api_version)
+    if call.api_version != PAGED_ARRAYS_FROM:
+        check_task_count(call.api_version, len(job.settings.get("tasks") or []))
         return out
     page = 0
     token = call.params.get("page_token")
@@ -84,40 +86,46 @@ def page_window(
             extra["next_page_token"] = encode_token(kind, after=page[-1])
         if position_first > 0:
             extra["prev_page_token"] = encode_token(kind, before=page[0])
-    if call.api_version == "2.1":
+    if call.api_version != PAGED_ARRAYS_FROM:
         extra["has_more"] = "next_page_token" in extra
+    if call.api_version == "2.0":  # 2.0 pages by offset only
+        extra.pop("next_page_token", None)
+        extra.pop("prev_page_token", None)
     return page, extra
 
 
 def list_jobs(store: Store, call: Call) -> dict[str, Any]:
-    """GET jobs/list: token pages of 1 to 100 jobs (default 20)."""
-    limit = call.int_param("limit")
-    if limit is None or limit == 0:
-        limit = 20
-    if not 1 <= limit <= 100:
-        raise invalid(f"Invalid limit {limit}: the limit must be between 1 and 100.")
+    """GET jobs/list: token pages of 1 to 100 jobs (default 20); every job at once in 2.0."""
     expand = call.bool_param("expand_tasks")
     name = call.params.get("name")
     jobs = sorted(store.jobs.values(), key=lambda j: j.job_id)
     if name:
         jobs = [j for j in jobs if str(j.settings.get("name", "")).lower() == name.lower()]
+    extra: dict[str, Any] = {}
+    if call.api_version == "2.0":  # no paging in 2.0 (databrickslabs/migrate reads it whole)
+        page = [j.job_id for j in jobs]
+    else:
+        limit = call.int_param("limit")
+        if limit is None or limit == 0:
+            limit = 20
+        if not 1 <= limit <= 100:
+            raise invalid(f"Invalid limit {limit}: the limit must be between 1 and 100.")
+        page, extra = page_window(
+            [j.job_id for j in jobs],
+            call,
+            kind="jobs",
+            limit=limit,
+            offset_cap=_JOBS_OFFSET_CAP,
+            descending=False,
+        )
     by_id = {j.job_id: j for j in jobs}
-    page, extra = page_window(
-        list(by_id), call, kind="jobs", limit=limit, offset_cap=_JOBS_OFFSET_CAP, descending=False
-    )
     items = []
     for job_id in page:
-        item = _job_dict(by_id[job_id])
+        item = _job_dict(by_id[job_id], call.api_version)
         item.pop("run_as_user_name")
-        settings = item["settings"]
-        if expand:
-            for field in _JOB_ARRAYS:
-                if isinstance(settings.get(field), list) and len(settings[field]) > ARRAY_PAGE:
-                    settings[field] = settings[field][:ARRAY_PAGE]
-                    item["has_more"] = True
-        else:
-            settings.pop("tasks", None)
-            settings.pop("job_clusters", None)
+        item["settings"], cut = listed_job_settings(by_id[job_id], call.api_version, expand=expand)
+        if cut:
+            item["has_more"] = True
         items.append(item)
     out: dict[str, Any] = {"jobs": items} if items else {}
     out.update(extra)

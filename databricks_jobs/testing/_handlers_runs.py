@@ -12,11 +12,16 @@ from ._pages import decode_token, encode_token, slice_arrays
 from ._render import RunRenderer
 from ._runs import RunRecord, TaskRun
 from ._state import Store
+from ._versions import PAGED_ARRAYS_FROM, check_task_count
+from ._views import listed_run, shape_run
 
 __all__ = ["RUN_HANDLERS"]
 
 _RUN_ARRAYS = ("tasks", "job_clusters", "job_parameters", "repair_history", "iterations")
 _RUNS_OFFSET_CAP = 10000
+# runs/list page sizes: (largest limit, default); 0 asks for the largest. 2.1's reference says
+# "greater than 0 and less than 25 ... The default value is 25"; 2.0's allowed up to 1000.
+_RUNS_LIMITS = {"2.0": (1000, 20), "2.1": (25, 25), "2.2": (25, 20)}
 _MULTI_TASK_OUTPUT = (
     "Retrieving the output of runs with multiple tasks is not supported. "
     "Please retrieve the output of each individual task run instead."
@@ -34,19 +39,20 @@ def renderer(store: Store, call: Call) -> RunRenderer:
 
 
 def submit(store: Store, call: Call) -> dict[str, Any]:
-    """POST jobs/runs/submit (idempotency token honoured)."""
-    return {"run_id": store.submit(call.body()).run_id}
+    """POST jobs/runs/submit (idempotency token honoured; single-task bodies accepted)."""
+    return {"run_id": store.submit(call.body(), api_version=call.api_version).run_id}
 
 
 def list_runs(store: Store, call: Call) -> dict[str, Any]:
-    """GET jobs/runs/list: token pages of 1 to 25 runs (0 means 25, default 20), newest first."""
+    """GET jobs/runs/list: pages of 1 to 25 runs (2.0: 1000), 0 the largest, newest first."""
+    largest, default = _RUNS_LIMITS[call.api_version]
     limit = call.int_param("limit")
     if limit is None:
-        limit = 20
+        limit = default
     elif limit == 0:
-        limit = 25
-    if not 1 <= limit <= 25:
-        raise invalid(f"Invalid limit {limit}: the limit must be between 0 and 25.")
+        limit = largest
+    if not 1 <= limit <= largest:
+        raise invalid(f"Invalid limit {limit}: the limit must be between 0 and {largest}.")
     active_only, completed_only = call.bool_param("active_only"), call.bool_param("completed_only")
     if active_only and completed_only:
         raise invalid("active_only and completed_only cannot both be true.")
@@ -76,12 +82,8 @@ def list_runs(store: Store, call: Call) -> dict[str, Any]:
     render = renderer(store, call)
     items = []
     for run_id in page:
-        item = render.run(by_id[run_id], t, tasks=expand)
-        for field in ("tasks", "job_clusters", "job_parameters"):
-            if isinstance(item.get(field), list) and len(item[field]) > ARRAY_PAGE:
-                item[field] = item[field][:ARRAY_PAGE]
-                item["has_more"] = True
-        items.append(item)
+        run = by_id[run_id]
+        items.append(listed_run(render.run(run, t, tasks=expand), run, call.api_version))
     out: dict[str, Any] = {"runs": items} if items else {}
     out.update(extra)
     return out
@@ -117,18 +119,25 @@ def _task_as_run(
 
 
 def get_run(store: Store, call: Call) -> dict[str, Any]:
-    """GET jobs/runs/get (a job run, a submitted run or a task run), with 2.2 array pages."""
+    """GET jobs/runs/get (a job run, a submitted run or a task run).
+
+    2.2 pages the arrays; 2.0 and 2.1 refuse a run of more than 100 tasks. With
+    ``include_history`` the run's ``repair_history`` starts with its ORIGINAL item, repaired
+    or not.
+    """
     run_id = call.required_int_param("run_id")
     t = store.advance()
     run, task, index = _run_or_task(store, run_id)
     render = renderer(store, call)
     if task is None:
-        out = render.run(run, t)
+        if call.api_version != PAGED_ARRAYS_FROM:
+            check_task_count(call.api_version, len(run.tasks))
+        out = shape_run(render.run(run, t), run, call.api_version)
         if call.bool_param("include_history"):  # the ORIGINAL item even when never repaired
             out["repair_history"] = render.history(run, t)
     else:
         out = _task_as_run(render, run, task, index, t)
-    if call.api_version == "2.1":
+    if call.api_version != PAGED_ARRAYS_FROM:
         return out
     page = 0
     token = call.params.get("page_token")
@@ -160,7 +169,11 @@ def get_output(store: Store, call: Call) -> dict[str, Any]:
     t = store.advance()
     run, task, index = _single_task(store, run_id)
     render = renderer(store, call)
-    out: dict[str, Any] = {"metadata": _task_as_run(render, run, task, index, t)}
+    if run.single_task and index == len(task.attempts) - 1:
+        metadata = shape_run(render.run(run, t), run, call.api_version)  # the run is the task
+    else:
+        metadata = _task_as_run(render, run, task, index, t)
+    out: dict[str, Any] = {"metadata": metadata}
     attempt = task.attempts[index] if task.attempts and index >= 0 else None
     if attempt is None or t < attempt.end:
         return out

@@ -127,6 +127,7 @@ class RunRecord:
     repairs: list[RepairRecord] = field(default_factory=list)
     wake_at: float = math.inf
     terminated: bool = False
+    single_task: bool = False  # written in the single-task format (see _formats)
 
     def parameter_values(self) -> dict[str, Any]:
         """Return the run's job parameters as ``{name: value}``."""

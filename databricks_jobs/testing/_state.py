@@ -15,6 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._clock import Clock
+from ._formats import (
+    as_single_task,
+    has_compute,
+    names_task_fields,
+    task_needs_compute,
+    to_multi_task,
+)
 from ._jobs import apply_update, fill_defaults, invalid, validate_settings, validate_tasks
 from ._run_inputs import (
     LEGACY_PARAMS,
@@ -34,11 +41,22 @@ from ._runs import (
     stop_run,
 )
 from ._scripts import TaskBehaviour, TaskContext, TaskScript, decide_behaviour
+from ._versions import check_task_count
 from ._wire import ApiFailure
 
 __all__ = ["JobRecord", "Store", "Timings"]
 
 _MAX_TOKEN = 64
+# The service's words for a task (or a single-task body) with no compute where serverless
+# compute is off: a 2.1 runs/submit without tasks or cluster got exactly this 400
+# (github.com/databricks/cli issue 838).
+NO_COMPUTE = "One of job_cluster_key, new_cluster, or existing_cluster_id must be specified."
+# No public trace of the service's words for a submit with no task at all once compute is
+# not the problem (serverless on, or a cluster named): ours.
+NO_TASKS = "At least one task must be specified."
+# The service's words for job_clusters on a job without tasks (a single-task job), checked
+# against a workspace by databricks/cli's acceptance test bundle/resources/jobs/create-error.
+SHARED_CLUSTERS_NEED_TASKS = "Shared job cluster feature is only supported in multi-task jobs."
 
 
 @dataclass(frozen=True)
@@ -62,6 +80,7 @@ class JobRecord:
     acl: dict[tuple[str, str], str] = field(default_factory=dict)
     violations: dict[str, str] = field(default_factory=dict)
     queue: deque[int] = field(default_factory=deque)
+    single_task: bool = False  # written in the single-task format (see _formats)
 
 
 class Store:
@@ -74,8 +93,10 @@ class Store:
         user_name: str,
         timings: Timings,
         epoch: float,
+        serverless: bool = True,
     ) -> None:
         self.clock = clock
+        self.serverless = serverless
         self.user_name = user_name
         self.timings = timings
         self.setup_seconds = timings.setup
@@ -178,11 +199,30 @@ class Store:
             raise invalid(f"Job {job_id} does not exist.")
         return job
 
+    def _settings(self, body: dict[str, Any], *, api_version: str) -> tuple[dict[str, Any], bool]:
+        """Return stored settings for `body` (defaults filled, validated) and its format."""
+        settings, single = to_multi_task(body, body.get("name") or "Untitled")
+        if not settings.get("tasks") and settings.get("job_clusters"):
+            raise invalid(SHARED_CLUSTERS_NEED_TASKS)
+        full = fill_defaults(settings, api_version=api_version)
+        validate_settings(full)
+        tasks = full.get("tasks") or []
+        self.check_compute(tasks)
+        check_task_count(api_version, len(tasks))
+        return full, single
+
+    def check_compute(self, tasks: list[Any]) -> None:
+        """Refuse a task that runs on a cluster but names none, unless serverless is on."""
+        if self.serverless:
+            return
+        for task in tasks:
+            if isinstance(task, dict) and task_needs_compute(task) and not has_compute(task):
+                raise invalid(NO_COMPUTE)
+
     def create_job(self, settings: dict[str, Any], *, api_version: str) -> int:
         """Create a job from `settings`; return its id."""
         acl = settings.get("access_control_list") or []
-        full = fill_defaults(settings, api_version=api_version)
-        validate_settings(full)
+        full, single = self._settings(settings, api_version=api_version)
         job_id = next(self._job_ids)
         run_as = settings.get("run_as") or {}
         record = JobRecord(
@@ -193,6 +233,7 @@ class Store:
             run_as=str(
                 run_as.get("user_name") or run_as.get("service_principal_name") or self.user_name
             ),
+            single_task=single,
         )
         if not any(isinstance(e, dict) and e.get("permission_level") == "IS_OWNER" for e in acl):
             record.acl[("user_name", self.user_name)] = "IS_OWNER"
@@ -212,20 +253,33 @@ class Store:
         *,
         api_version: str,
     ) -> None:
-        """Apply jobs/update to job `job_id`."""
+        """Apply jobs/update to job `job_id`.
+
+        An update naming single-task fields (``notebook_task``, ``new_cluster``, ...) of a
+        single-task job applies to the job as API 2.0 shows it; any other update applies to
+        the multi-task form, and one that touches ``tasks`` leaves the single-task format.
+        """
         job = self.job(job_id)
-        merged = apply_update(job.settings, new_settings, fields_to_remove)
-        full = fill_defaults(merged, api_version=api_version)
-        validate_settings(full)
+        in_single_format = names_task_fields(new_settings) or names_task_fields(
+            dict.fromkeys(f for f in fields_to_remove if isinstance(f, str))
+        )
+        if job.single_task and in_single_format and "tasks" not in new_settings:
+            current = as_single_task(job.settings)
+        else:
+            current = job.settings
+        merged = apply_update(current, new_settings, fields_to_remove)
+        touches_tasks = "tasks" in new_settings or any(
+            isinstance(f, str) and f.split("/")[0] == "tasks" for f in fields_to_remove
+        )
+        full, single = self._settings(merged, api_version=api_version)
         job.settings = full
+        job.single_task = single or (job.single_task and not touches_tasks)
         self.applied["jobs/update"] += 1
 
     def reset_job(self, job_id: int, new_settings: dict[str, Any], *, api_version: str) -> None:
         """Replace every setting of job `job_id`."""
         job = self.job(job_id)
-        full = fill_defaults(new_settings, api_version=api_version)
-        validate_settings(full)
-        job.settings = full
+        job.settings, job.single_task = self._settings(new_settings, api_version=api_version)
         self.applied["jobs/reset"] += 1
 
     def delete_job(self, job_id: int) -> None:
@@ -286,6 +340,7 @@ class Store:
             settings=settings,
             tasks=tasks,
             now=now,
+            single_task=job.single_task,
         )
         run.queue_enabled = queue_enabled
         run.job_parameters = job_parameters(settings.get("parameters"), body.get("job_parameters"))
@@ -309,23 +364,36 @@ class Store:
         self.applied["jobs/run-now"] += 1
         return run
 
-    def submit(self, body: dict[str, Any]) -> RunRecord:
-        """Start a one-time run (jobs/runs/submit)."""
+    def submit(self, body: dict[str, Any], *, api_version: str = "2.2") -> RunRecord:
+        """Start a one-time run (jobs/runs/submit).
+
+        A body in the single-task format becomes a run of one task; a body with no task at
+        all is refused as the service refuses it (see `NO_COMPUTE`, `NO_TASKS`). The run gets
+        a job id of its own, as the service's submitted runs do, which no job listing shows.
+        """
         existing = self._replay("jobs/runs/submit", body.get("idempotency_token"))
         if existing is not None:
             return existing
-        tasks = body.get("tasks") or []
+        converted, single = to_multi_task(body, body.get("run_name") or "Untitled")
+        tasks = converted.get("tasks") or []
+        if not tasks:
+            if not self.serverless and not has_compute(converted):
+                raise invalid(NO_COMPUTE)
+            raise invalid(NO_TASKS)
         validate_tasks(tasks)
+        self.check_compute(tasks)
+        check_task_count(api_version, len(tasks))
         now = self.advance()
-        settings = {k: copy.deepcopy(v) for k, v in body.items() if k != "tasks"}
+        settings = {k: copy.deepcopy(v) for k, v in converted.items() if k != "tasks"}
         settings = fill_defaults({**settings, "tasks": tasks}, api_version="2.2")
         run = self._new_run(
-            job_id=None,
+            job_id=next(self._job_ids),
             run_type="SUBMIT_RUN",
             run_name=str(body.get("run_name") or "Untitled"),
             settings=settings,
             tasks=settings.get("tasks") or [],
             now=now,
+            single_task=single,
         )
         self._register(run, "jobs/runs/submit", body.get("idempotency_token"))
         self._start(run, now)
@@ -341,12 +409,19 @@ class Store:
         settings: dict[str, Any],
         tasks: list[dict[str, Any]],
         now: float,
+        single_task: bool = False,
     ) -> RunRecord:
         run_id = self.new_id()
+        # The one task of a single-task run shares the run's id, as the service shows it.
+        single_task = single_task and len(tasks) == 1
         self._stepping = run_id
         try:
             task_runs = {
-                t["task_key"]: TaskRun(key=t["task_key"], spec=t, reserved_id=self.new_id())
+                t["task_key"]: TaskRun(
+                    key=t["task_key"],
+                    spec=t,
+                    reserved_id=run_id if single_task else self.new_id(),
+                )
                 for t in tasks
             }
         finally:
@@ -360,6 +435,7 @@ class Store:
             created=now,
             creator=self.user_name,
             tasks=task_runs,
+            single_task=single_task,
         )
         self.runs[run_id] = run
         return run

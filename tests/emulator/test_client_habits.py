@@ -125,13 +125,7 @@ async def test_python_booleans_and_an_empty_token_in_the_query_string(api: Api) 
     for i in range(3):
         await api.create_job(name=f"j{i}")
     response = await api.client.get(
-        "/api/2.2/jobs/list",
-        params={
-            "limit": 25,
-            "expand_tasks": False,  # httpx sends "false"; requests would send "False"
-            "include_user_names": "False",
-            "page_token": "",
-        },
+        "/api/2.2/jobs/list?limit=25&expand_tasks=False&include_user_names=False&page_token="
     )
     assert response.status_code == 200, response.text
     jobs = response.json()["jobs"]
