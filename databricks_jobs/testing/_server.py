@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http import HTTPStatus
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import anyio
 import anyio.abc
@@ -104,8 +105,7 @@ async def _read_request(
             return None
     if head is None:
         return None
-    target = head.target.decode("latin-1")
-    path, _, query = target.partition("?")
+    path, query = _path_and_query(head.target.decode("latin-1"))
     headers: dict[str, str] = {}
     for raw_name, raw_value in head.headers:
         name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
@@ -138,6 +138,20 @@ async def _send(
     data = conn.send(h11.EndOfMessage())
     if data:
         await stream.send(data)
+
+
+def _path_and_query(target: str) -> tuple[str, str]:
+    """Split a request target, in origin form (``/api/...``) or absolute form.
+
+    A client behind ``HTTP_PROXY`` sends the absolute form (``http://host/api/...``), which
+    HTTP/1.1 servers must accept (RFC 9112, 3.2.2): that is how a client that drops the
+    port of its host (the legacy databricks-cli) reaches an emulator on another port.
+    """
+    if target.startswith(("http://", "https://")):
+        parts = urlsplit(target)
+        return parts.path or "/", parts.query
+    path, _, query = target.partition("?")
+    return path, query
 
 
 def _reason(status: int) -> bytes:

@@ -134,3 +134,22 @@ async def test_a_failing_script_is_a_500_and_the_server_keeps_serving(
         assert "bad predicate" in failed.json()["message"]
         emulator.clear_scripts()
         assert (await client.get("/api/2.2/jobs/list")).status_code == 200
+
+
+@pytest.mark.anyio
+async def test_an_absolute_form_target_from_a_proxy_client_is_served(
+    emulator: Emulator, anyio_backend: str
+) -> None:
+    """A client behind HTTP_PROXY (the legacy databricks-cli, which drops the host's port)."""
+    async with emulator.serve() as url:
+        port = int(url.rsplit(":", 1)[1])
+        request = (
+            f"GET http://workspace.example.com/api/2.0/jobs/list?limit=5 HTTP/1.1\r\n"
+            f"Host: workspace.example.com\r\nAuthorization: Bearer {TOKEN}\r\n\r\n"
+        )
+        async with await anyio.connect_tcp("127.0.0.1", port) as stream:
+            await stream.send(request.encode())
+            head = await stream.receive()
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n")
+    (logged,) = emulator.requests
+    assert (logged.path, dict(logged.query)) == ("/api/2.0/jobs/list", {"limit": "5"})
