@@ -20,7 +20,8 @@ from ._versions import PAGED_ARRAYS_FROM, TASKS_BEFORE_2_2
 __all__ = ["job_settings", "listed_job_settings", "listed_run", "shape_run"]
 
 _CLUSTER_SPEC = ("existing_cluster_id", "new_cluster", "job_cluster_key", "libraries")
-_EXPANDED_JOB_ARRAYS = ("tasks", "job_clusters")
+_EXPANDED_JOB_ARRAYS = ("tasks", "job_clusters")  # what a list leaves out unless expanded
+_CUT_JOB_ARRAYS = ("tasks", "job_clusters", "parameters", "environments")
 _EXPANDED_RUN_ARRAYS = ("tasks", "job_clusters", "job_parameters")
 
 
@@ -51,7 +52,7 @@ def listed_job_settings(
         for name in _EXPANDED_JOB_ARRAYS:
             settings.pop(name, None)
         return settings, False
-    return settings, _cut_arrays(settings, _EXPANDED_JOB_ARRAYS, api_version)
+    return settings, _cut_arrays(settings, _CUT_JOB_ARRAYS, api_version)
 
 
 def listed_run(item: dict[str, Any], run: RunRecord, api_version: str) -> dict[str, Any]:

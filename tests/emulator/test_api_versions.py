@@ -286,9 +286,12 @@ async def test_runs_list_page_sizes_per_version(api: Api) -> None:
 
 async def test_expanded_lists_of_a_big_job_per_version(api: Api) -> None:
     many = _tasks(150)
-    await api.ok("POST", "/api/2.2/jobs/create", {"name": "big", "tasks": many})
+    parameters = [{"name": f"p{i}", "default": ""} for i in range(120)]
+    body = {"name": "big", "tasks": many, "parameters": parameters}
+    await api.ok("POST", "/api/2.2/jobs/create", body)
     v22 = (await api.ok("GET", "/api/2.2/jobs/list", expand_tasks=True))["jobs"][0]
     assert (len(v22["settings"]["tasks"]), v22["has_more"]) == (100, True)
+    assert len(v22["settings"]["parameters"]) == 100
     v21 = (await api.ok("GET", "/api/2.1/jobs/list", expand_tasks=True))["jobs"][0]
     assert "tasks" not in v21["settings"]
     assert "has_more" not in v21
