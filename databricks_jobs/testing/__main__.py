@@ -47,13 +47,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def _serve(args: argparse.Namespace) -> None:
-    emulator = Emulator(
+def _emulator(args: argparse.Namespace) -> Emulator:
+    return Emulator(
         ScaledClock(args.speed),
         tokens=[args.token],
         timings=Timings(task=args.task_seconds),
         serverless=args.serverless,
     )
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    emulator = _emulator(args)
     async with emulator.serve(args.host, args.port) as url:
         print(export_block(url, args.token, args.speed), flush=True)
         await anyio.sleep_forever()

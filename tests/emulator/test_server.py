@@ -153,3 +153,10 @@ async def test_an_absolute_form_target_from_a_proxy_client_is_served(
     assert head.startswith(b"HTTP/1.1 200 OK\r\n")
     (logged,) = emulator.requests
     assert (logged.path, dict(logged.query)) == ("/api/2.0/jobs/list", {"limit": "5"})
+
+
+def test_the_command_line_serves_a_workspace_without_serverless_on_request() -> None:
+    from databricks_jobs.testing.__main__ import _emulator, _parser
+
+    assert _emulator(_parser().parse_args(["serve"])).serverless is True
+    assert _emulator(_parser().parse_args(["serve", "--no-serverless"])).serverless is False
