@@ -1,12 +1,17 @@
 """Configuration records and their resolution from arguments, environment and `.databrickscfg`.
 
 Resolution follows the official SDK and CLI: explicit arguments first, then the
-``DATABRICKS_*`` environment variables, then a profile of the config file. The profile is
-read only when one is named, or when arguments and environment gave no host or no
-credentials, and it never overrides what they gave. A named profile does not inherit keys
+``DATABRICKS_*`` environment variables, then a profile of the config file. A profile named
+by ``profile=`` or ``DATABRICKS_CONFIG_PROFILE`` is always read (and must be for the same host
+as an explicit host); a profile chosen implicitly (``[__settings__] default_profile``, then
+``[DEFAULT]``) is read only when arguments and environment gave neither a host nor any
+credential, so that its credentials never go to a host nobody paired them with. A profile
+never overrides what arguments and environment gave, and a named profile does not inherit keys
 from ``[DEFAULT]``. Credentials (token, client id and secret) are taken together from the
 first source that has any, so a token argument is never mixed with a client id from the
-environment. Everything here is pure except reading the config file.
+environment; they are checked where they enter (surrounding whitespace stripped, control
+characters refused, naming the setting and its source, never the value). Everything here is
+pure except reading the config file.
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ from __future__ import annotations
 import configparser
 import datetime as dt
 import ipaddress
+import logging
 import math
 import os
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Final, Literal, TypeAlias
@@ -31,11 +38,15 @@ __all__ = [
     "Config",
     "PoolLimits",
     "Timeouts",
+    "check_header_text",
+    "control_character",
     "normalize_host",
     "parse_bool",
     "resolve_config",
     "seconds",
 ]
+
+logger = logging.getLogger("databricks_jobs.config")
 
 AuthType: TypeAlias = Literal["pat", "oauth-m2m", "databricks-cli", "token-provider"]
 AUTH_TYPES: Final[tuple[str, ...]] = ("pat", "oauth-m2m", "databricks-cli", "token-provider")
@@ -165,35 +176,108 @@ def parse_bool(value: str | bool, *, name: str) -> bool:
     raise ConfigError(f"{name}: {value!r} is not a boolean (use true or false)")
 
 
-def normalize_host(host: str) -> str:
-    """Return ``scheme://host[:port]``: ``https://`` added when missing, ``:443`` and path dropped.
+def control_character(text: str) -> str | None:
+    """Return ``U+XXXX`` for the first control character of `text` (C0, DEL, C1), else None."""
+    for char in text:
+        if unicodedata.category(char) == "Cc":
+            return f"U+{ord(char):04X}"
+    return None
 
-    Plain ``http://`` is refused unless the host is loopback (tests and the local emulator).
+
+def clean_credential(value: str, *, name: str, source: str) -> str:
+    """Return a credential without surrounding whitespace; refuse a control character inside.
+
+    A token read from a mounted secret file often ends in a line break: that is stripped. Any
+    other control character would make the Authorization header invalid HTTP, or inject a
+    header, so it is refused. The message names the setting and its source, never the value.
     """
+    text = value.strip()
+    found = control_character(text)
+    if found is not None:
+        raise ConfigError(
+            f"{name} ({source}) contains a control character ({found}) inside it; a credential "
+            "is one line of printable characters (the value is not shown)"
+        )
+    return text
+
+
+def check_header_text(value: str | None, *, name: str) -> str | None:
+    """Return `value` (a caller's text that goes into a header) stripped; refuse control chars."""
+    if value is None:
+        return None
+    text = value.strip()
+    found = control_character(text)
+    if found is not None:
+        raise ConfigError(
+            f"{name} contains a control character ({found}); it goes into an HTTP header, "
+            "where a line break would start another header"
+        )
+    return text or None
+
+
+def _shown_host(text: str) -> str:
+    """The host as an error may show it: any ``user:password@`` replaced by ``****@``."""
+    if "@" not in text:
+        return repr(text)
+    scheme, sep, rest = text.partition("://")
+    return repr(f"{scheme}{sep}****@{rest.rpartition('@')[2]}" if sep else f"****@{rest}")
+
+
+def normalize_host(host: str, *, source: str | None = None) -> str:
+    """Return ``scheme://host[:port]``: ``https://`` added when missing, ``:443`` dropped.
+
+    A path or query (a workspace URL pasted from the browser, such as Azure's ``/?o=<id>``)
+    is dropped with a DEBUG log line, as the official SDK keeps only scheme and host.
+    Whitespace or a control character inside (an inline comment in ``.databrickscfg``), a
+    ``user:password@`` part and a ``#fragment`` are refused; no message shows a user or
+    password. Plain ``http://`` is refused unless the host is loopback (tests and the local
+    emulator). `source` (``env DATABRICKS_HOST``) is named in errors.
+    """
+    where = f"host ({source})" if source else "host"
     text = host.strip()
     if not text:
-        raise ConfigError("host is empty")
+        raise ConfigError(f"{where} is empty")
+    shown = _shown_host(text)
+    if any(char.isspace() for char in text) or control_character(text) is not None:
+        raise ConfigError(
+            f"{where} {shown} contains whitespace or a control character; comments in "
+            ".databrickscfg go on lines of their own, not after a value"
+        )
     if "://" not in text:
         text = "https://" + text
     parts = urlsplit(text)
+    if "@" in parts.netloc:
+        raise ConfigError(
+            f"{where} {shown} holds a user name or password (user:password@host); give "
+            "credentials as a token or client id and secret, never in the URL"
+        )
+    if "#" in text:
+        raise ConfigError(f"{where} {shown} has a #fragment; give the workspace URL only")
     scheme = parts.scheme.lower()
     if scheme not in ("https", "http"):
-        raise ConfigError(f"host {host!r}: the scheme must be https (got {parts.scheme!r})")
+        raise ConfigError(f"{where} {shown}: the scheme must be https (got {parts.scheme!r})")
     try:
         hostname, port = parts.hostname, parts.port
-    except ValueError as exc:
-        raise ConfigError(f"host {host!r} is not a valid URL: {exc}") from None
+    except ValueError:
+        raise ConfigError(f"{where} {shown} is not a valid URL: its port is not valid") from None
     if not hostname:
-        raise ConfigError(f"host {host!r} has no host name")
+        raise ConfigError(f"{where} {shown} has no host name")
     if scheme == "http" and not is_loopback(hostname):
         raise ConfigError(
-            f"host {host!r}: plain http:// is refused for a non-loopback host, because the token "
-            "would cross the network unencrypted; use https://"
+            f"{where} {shown}: plain http:// is refused for a non-loopback host, because the "
+            "token would cross the network unencrypted; use https://"
         )
-    shown = f"[{hostname}]" if ":" in hostname else hostname
+    name = f"[{hostname}]" if ":" in hostname else hostname
     default_port = 443 if scheme == "https" else 80
-    netloc = shown if port in (None, default_port) else f"{shown}:{port}"
-    return f"{scheme}://{netloc}"
+    netloc = name if port in (None, default_port) else f"{name}:{port}"
+    normalized = f"{scheme}://{netloc}"
+    if parts.path.strip("/") or parts.query:
+        logger.debug(
+            "%s: the path and query after %s are ignored (only scheme, host and port are used)",
+            where,
+            normalized,
+        )
+    return normalized
 
 
 def is_loopback(hostname: str) -> bool:
@@ -230,47 +314,69 @@ def resolve_config(
     Raises `ConfigError` for a missing host or credentials, a missing named profile, a
     malformed file, contradictory auth methods or an unsupported ``auth_type``.
     """
-    given = {k: v for k, v in arguments.items() if v is not None and v != ""}
+    given = _present(arguments)
     unknown = set(given) - set(ENV_VARS)
     if unknown:
         raise ConfigError(f"unknown configuration keys: {', '.join(sorted(unknown))}")
-    from_env = {k: env[name] for k, name in ENV_VARS.items() if env.get(name)}
+    from_env = _present({k: env.get(name) for k, name in ENV_VARS.items()})
     layers = [
         _Layer(given, "argument"),
         _Layer(from_env, {k: f"env {ENV_VARS[k]}" for k in from_env}),
     ]
 
-    profile_name = given.get("profile") or from_env.get("profile")
+    named = given.get("profile") or from_env.get("profile")
     config_file = given.get("config_file") or from_env.get("config_file") or DEFAULT_CONFIG_FILE
-    merged = _merge(layers)
-    gave_credentials = has_token_provider or any(k in merged for k in CREDENTIAL_KEYS)
-    if merged.get("auth_type") == "databricks-cli":
-        gave_credentials = True
-    if profile_name or "host" not in merged or not gave_credentials:
-        profile = _read_profile(config_file, profile_name)
-        if profile is not None:
-            name, values = profile
-            layers.append(_Layer(values, f"profile {name} ({config_file})"))
-            given_profile = name
-        else:
-            given_profile = None
-    else:
-        given_profile = None
+    explicit, explicit_sources = _merge_with_sources(layers, has_token_provider)
+    gave_credentials = has_token_provider or any(k in explicit for k in CREDENTIAL_KEYS)
+    # A named profile is always read; an implicit one only when nothing was given that it
+    # could be paired with (the official SDK's rule): its token was written for its own host.
+    profile = None
+    if named or ("host" not in explicit and not gave_credentials):
+        profile = _read_profile(config_file, named)
+    if profile is not None:
+        name, profile_values = profile
+        label = f"profile {name} ({config_file})"
+        if "host" in explicit and "host" in profile_values:
+            _check_same_host(explicit["host"], explicit_sources["host"], profile_values, label)
+        layers.append(_Layer(profile_values, label))
 
     values, sources = _merge_with_sources(layers, has_token_provider)
-    if given_profile is not None:
-        values["profile"] = given_profile
+    if profile is not None:
+        values["profile"] = profile[0]
         sources.setdefault("profile", "selected")
     values.setdefault("config_file", config_file)
+    for key in CREDENTIAL_KEYS:
+        if key in values:
+            values[key] = clean_credential(values[key], name=key, source=sources[key])
     return _build(values, sources, has_token_provider=has_token_provider)
 
 
-def _merge(layers: list[_Layer]) -> dict[str, str]:
-    merged: dict[str, str] = {}
-    for layer in layers:
-        for key, value in layer.values.items():
-            merged.setdefault(key, value)
-    return merged
+def _present(values: Mapping[str, str | None]) -> dict[str, str]:
+    """The keys given a value; a credential of only whitespace counts as not given."""
+    present: dict[str, str] = {}
+    for key, value in values.items():
+        if value is None or not (value.strip() if key in CREDENTIAL_KEYS else value):
+            continue
+        present[key] = value
+    return present
+
+
+def _check_same_host(
+    host: str, source: str, profile_values: Mapping[str, str], profile_label: str
+) -> None:
+    """Refuse a named profile written for another host than the explicit one.
+
+    Stricter than the official SDK, which would send the profile's credentials to the
+    explicit host: a profile's token belongs to the workspace the profile names.
+    """
+    explicit = normalize_host(host, source=source)
+    written = normalize_host(profile_values["host"], source=profile_label)
+    if explicit != written:
+        raise ConfigError(
+            f"host {explicit} ({source}) is not the host of {profile_label}, which is "
+            f"{written}; its credentials are not sent to another workspace. Give the "
+            "profile's host, or no profile"
+        )
 
 
 def _merge_with_sources(
@@ -336,11 +442,13 @@ def _build(values: dict[str, str], sources: dict[str, str], *, has_token_provide
     if not host:
         raise ConfigError(
             "no host: pass host=..., set DATABRICKS_HOST, or name a profile of "
-            f"{values.get('config_file', DEFAULT_CONFIG_FILE)} that has one"
+            f"{values.get('config_file', DEFAULT_CONFIG_FILE)} that has one (a profile that is "
+            "not named is read only when neither a host nor credentials were given)"
         )
+    normalized = normalize_host(host, source=sources.get("host"))
     auth_type = _choose_auth(values, sources, has_token_provider=has_token_provider)
     return Config(
-        host=normalize_host(host),
+        host=normalized,
         auth_type=auth_type,
         token=values.get("token"),
         client_id=values.get("client_id"),
@@ -390,7 +498,9 @@ def _choose_auth(
         raise ConfigError(
             "no credentials: give a token, a client id and secret (OAuth M2M), a token "
             "provider, or auth_type=databricks-cli, as arguments, DATABRICKS_* variables or in "
-            f"a profile of {values.get('config_file', DEFAULT_CONFIG_FILE)}"
+            f"a profile of {values.get('config_file', DEFAULT_CONFIG_FILE)} (a profile that is "
+            "not named is read only when neither a host nor credentials were given: name it "
+            "with profile=... or DATABRICKS_CONFIG_PROFILE to use its credentials)"
         )
     if len(found) > 1:
         listed = "; ".join(f"{kind} ({where})" for kind, where in found)

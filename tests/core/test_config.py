@@ -65,10 +65,11 @@ PROFILE_CREDENTIALS = (
 PRECEDENCE = [
     # key, env var, (argument, env, profile) values, (expected from each)
     (
+        # A named profile must be for the same host as an explicit one: three spellings of it.
         "host",
         "DATABRICKS_HOST",
-        ("arg.example.com", "env.example.com", "profile.example.com"),
-        ("https://arg.example.com", "https://env.example.com", "https://profile.example.com"),
+        ("https://profile.example.com:443/", "PROFILE.example.com", "profile.example.com"),
+        ("https://profile.example.com",) * 3,
     ),
     (
         "auth_type",
@@ -264,28 +265,123 @@ def test_profile_named_by_env_is_read(cfg: WriteConfig) -> None:
 
 
 def test_profile_named_even_when_host_and_token_are_given(cfg: WriteConfig) -> None:
-    path = cfg("[p]\nhost = p.example.com\ntoken = p-token\nretry_timeout_seconds = 11\n")
-    config = resolve({"host": "a.example.com", "token": "a", "profile": "p"}, config_file=path)
+    path = cfg("[p]\nhost = a.example.com\ntoken = p-token\nretry_timeout_seconds = 11\n")
+    config = resolve(
+        {"host": "https://A.example.com/", "token": "a", "profile": "p"}, config_file=path
+    )
     assert config.host == "https://a.example.com"
     assert config.token == "a"
     assert config.retry_timeout_seconds == 11.0
 
 
-def test_profile_is_read_when_host_is_missing(cfg: WriteConfig) -> None:
-    path = cfg("[DEFAULT]\nhost = d.example.com\ntoken = d-token\n")
-    config = resolve({"token": "arg-token"}, config_file=path)
-    assert config.host == "https://d.example.com"
-    assert config.sources["host"] == f"profile DEFAULT ({path})"
-    assert config.token == "arg-token"
+# --- credential scoping: a profile's credentials stay with its host ---------------------------
+
+DEFAULT_PROFILE = "[DEFAULT]\nhost = d.example.com\ntoken = d-token\n"
 
 
-def test_profile_is_read_when_credentials_are_missing(cfg: WriteConfig) -> None:
-    path = cfg("[DEFAULT]\nhost = d.example.com\ntoken = d-token\n")
-    config = resolve({}, {"DATABRICKS_HOST": "env.example.com"}, config_file=path)
-    assert config.host == "https://env.example.com"
-    assert config.token == "d-token"
-    assert config.sources["token"] == f"profile DEFAULT ({path})"
-    assert config.profile == "DEFAULT"
+def test_implicit_profile_host_is_not_paired_with_a_given_token(cfg: WriteConfig) -> None:
+    # Was: the host came from [DEFAULT] and the token from the argument went there.
+    path = cfg(DEFAULT_PROFILE)
+    with pytest.raises(ConfigError, match="no host") as caught:
+        resolve({"token": "arg-token"}, config_file=path)
+    assert "not named is read only when neither a host nor credentials" in str(caught.value)
+
+
+def test_implicit_profile_token_is_not_sent_to_a_given_host(cfg: WriteConfig) -> None:
+    # Was: [DEFAULT]'s token, written for d.example.com, went to the host from the environment.
+    path = cfg(DEFAULT_PROFILE)
+    with pytest.raises(ConfigError, match="no credentials") as caught:
+        resolve({}, {"DATABRICKS_HOST": "env.example.com"}, config_file=path)
+    assert "DATABRICKS_CONFIG_PROFILE" in str(caught.value)
+    assert "d-token" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "env", "has_token_provider"),
+    [
+        ({"host": "h.example.com"}, {}, False),
+        ({}, {"DATABRICKS_HOST": "h.example.com"}, False),
+        ({"token": "t"}, {}, False),
+        ({}, {"DATABRICKS_TOKEN": "t"}, False),
+        ({"client_id": "i"}, {}, False),
+        ({}, {"DATABRICKS_CLIENT_SECRET": "s"}, False),
+        ({}, {}, True),
+    ],
+    ids=["host-arg", "host-env", "token-arg", "token-env", "client-id", "secret-env", "provider"],
+)
+def test_implicit_profile_is_not_read_at_all_when_anything_is_given(
+    cfg: WriteConfig, arguments: dict[str, str], env: dict[str, str], has_token_provider: bool
+) -> None:
+    # A malformed file raises whenever it is read: these resolutions must never read it.
+    path = cfg(MALFORMED)
+    with pytest.raises(ConfigError) as caught:
+        resolve(arguments, env, config_file=path, has_token_provider=has_token_provider)
+    assert "malformed" not in str(caught.value)
+
+
+@pytest.mark.parametrize("kind", ["settings", "DEFAULT"])
+def test_implicit_profile_settings_default_is_scoped_too(cfg: WriteConfig, kind: str) -> None:
+    text = (
+        "[__settings__]\ndefault_profile = s\n[s]\nhost = s.example.com\ntoken = s-token\n"
+        if kind == "settings"
+        else DEFAULT_PROFILE
+    )
+    path = cfg(text)
+    with pytest.raises(ConfigError, match="no credentials"):
+        resolve({"host": "other.example.com"}, config_file=path)
+    assert resolve({}, config_file=path).token in ("s-token", "d-token")  # read when alone
+
+
+def test_implicit_profile_is_read_when_nothing_is_given(cfg: WriteConfig) -> None:
+    path = cfg(DEFAULT_PROFILE + "http_timeout_seconds = 3\n")
+    config = resolve({}, {"DATABRICKS_DEBUG_HEADERS": "true"}, config_file=path)
+    assert (config.host, config.token, config.profile) == (
+        "https://d.example.com",
+        "d-token",
+        "DEFAULT",
+    )
+    assert config.debug_headers is True
+    assert config.http_timeout_seconds == 3.0
+
+
+def test_named_profile_is_paired_with_a_given_token(cfg: WriteConfig) -> None:
+    # Naming the profile says "its host, my token": the caller paired them.
+    path = cfg(DEFAULT_PROFILE)
+    config = resolve({"token": "arg-token", "profile": "DEFAULT"}, config_file=path)
+    assert (config.host, config.token) == ("https://d.example.com", "arg-token")
+
+
+def test_named_profile_without_host_takes_the_given_host(cfg: WriteConfig) -> None:
+    path = cfg("[p]\ntoken = p-token\n")
+    config = resolve({"profile": "p"}, {"DATABRICKS_HOST": "env.example.com"}, config_file=path)
+    assert (config.host, config.token) == ("https://env.example.com", "p-token")
+
+
+@pytest.mark.parametrize("where", ["argument", "env"])
+def test_named_profile_for_another_host_is_refused(cfg: WriteConfig, where: str) -> None:
+    path = cfg("[prod]\nhost = https://prod.example.com/\ntoken = prod-token\n")
+    arguments = {"profile": "prod"}
+    env = {}
+    if where == "argument":
+        arguments["host"] = "other.example.com"
+    else:
+        env["DATABRICKS_HOST"] = "other.example.com:443"
+    with pytest.raises(ConfigError, match="is not the host of profile prod") as caught:
+        resolve(arguments, env, config_file=path)
+    message = str(caught.value)
+    assert "https://other.example.com" in message
+    assert "https://prod.example.com" in message
+    assert ("(argument)" if where == "argument" else "(env DATABRICKS_HOST)") in message
+    assert "prod-token" not in message
+
+
+def test_named_profile_for_another_host_is_refused_even_with_given_credentials(
+    cfg: WriteConfig,
+) -> None:
+    # Stricter than the SDK (docs/decisions.md): a mismatch is a mistake whichever token wins.
+    path = cfg("[prod]\nhost = prod.example.com\ntoken = prod-token\n")
+    with pytest.raises(ConfigError, match="is not the host of profile prod"):
+        resolve({"profile": "prod", "host": "dev.example.com", "token": "t"}, config_file=path)
 
 
 def test_malformed_file_raises_when_it_is_read(cfg: WriteConfig) -> None:
@@ -813,10 +909,10 @@ def test_describe_masks_secrets_and_names_sources(tmp_path: Path) -> None:
     )
     config = resolve_config(
         {"profile": "p", "config_file": str(path)},
-        {"DATABRICKS_HOST": "env.example.com", "DATABRICKS_TOKEN": SECRET_TOKEN},
+        {"DATABRICKS_HOST": "https://p.example.com/", "DATABRICKS_TOKEN": SECRET_TOKEN},
     )
     shown = config.describe()
-    assert shown["host"] == "https://env.example.com  (env DATABRICKS_HOST)"
+    assert shown["host"] == "https://p.example.com  (env DATABRICKS_HOST)"
     assert shown["token"] == "****  (env DATABRICKS_TOKEN)"
     assert shown["http_timeout_seconds"] == f"12.0  (profile p ({path}))"
     assert shown["profile"] == "p  (argument)"
@@ -837,7 +933,7 @@ def test_describe_masks_client_secret(no_file: str) -> None:
 
 
 def test_sources_say_where_each_value_came_from(cfg: WriteConfig) -> None:
-    path = cfg("[p]\nhost = p.example.com\ntoken = p-token\nretry_timeout_seconds = 5\n")
+    path = cfg("[p]\nhost = ARG.example.com:443\ntoken = p-token\nretry_timeout_seconds = 5\n")
     config = resolve(
         {"host": "arg.example.com", "profile": "p"},
         {"DATABRICKS_TOKEN": "env-token", "DATABRICKS_DEBUG_HEADERS": "true"},
@@ -919,3 +1015,177 @@ def test_pool_limits_defaults_and_timedelta() -> None:
 def test_pool_limits_refuse_bad_values(kwargs: dict[str, object], match: str) -> None:
     with pytest.raises(ValueError, match=match):
         PoolLimits(**kwargs)  # type: ignore[arg-type]
+
+
+# --- credentials are checked where they enter -------------------------------------------------
+
+HIDDEN = "dapi-Hidden-0123456789"
+
+
+@pytest.mark.parametrize("key", ["token", "client_id", "client_secret"])
+@pytest.mark.parametrize("source", ["argument", "env", "profile"])
+def test_surrounding_whitespace_of_a_credential_is_stripped(
+    cfg: WriteConfig, key: str, source: str
+) -> None:
+    # A token read from a mounted secret file ends in a line break.
+    value = f"\t {HIDDEN}\r\n"
+    others = {"token": {}, "client_id": {"client_secret": "s"}, "client_secret": {"client_id": "i"}}
+    arguments: dict[str, str] = {"host": "h.example.com"}
+    env: dict[str, str] = {}
+    path = cfg("[p]\nhost = h.example.com\n")
+    if source == "argument":
+        arguments.update({key: value, **others[key]})
+    elif source == "env":
+        env.update({f"DATABRICKS_{k.upper()}": v for k, v in {key: value, **others[key]}.items()})
+    else:
+        # configparser strips the line itself: a continuation line is the way to hide a break.
+        lines = "".join(f"{k} = {v}\n" for k, v in others[key].items())
+        path = cfg(f"[p]\nhost = h.example.com\n{key} = {HIDDEN}  \n{lines}")
+        arguments["profile"] = "p"
+    config = resolve(arguments, env, config_file=path)
+    assert getattr(config, key) == HIDDEN
+
+
+CONTROL_CHARACTERS = ["\n", "\r", "\x00", "\x1b", "\t", "\x7f", "\x85"]
+
+
+@pytest.mark.parametrize("key", ["token", "client_id", "client_secret"])
+@pytest.mark.parametrize("source", ["argument", "env", "profile"])
+@pytest.mark.parametrize("char", CONTROL_CHARACTERS, ids=lambda c: f"U+{ord(c):04X}")
+def test_a_control_character_inside_a_credential_is_refused(
+    cfg: WriteConfig, key: str, source: str, char: str
+) -> None:
+    value = f"{HIDDEN[:8]}{char}{HIDDEN[8:]}"
+    partner = {
+        "token": {},
+        "client_id": {"client_secret": "s"},
+        "client_secret": {"client_id": "i"},
+    }
+    given = {key: value, **partner[key]}
+    arguments: dict[str, str] = {"host": "h.example.com"}
+    env: dict[str, str] = {}
+    path = cfg("[unused]\n")
+    if source == "argument":
+        arguments.update(given)
+        where = "(argument)"
+    elif source == "env":
+        env.update({f"DATABRICKS_{k.upper()}": v for k, v in given.items()})
+        where = f"(env DATABRICKS_{key.upper()})"
+    else:
+        # configparser keeps an inner line break from a continuation line, and the rest as is.
+        text = value.replace("\n", "\n  ").replace("\r", "\n  ")
+        body = "".join(f"{k} = {v}\n" for k, v in {key: text, **partner[key]}.items())
+        path = cfg(f"[p]\nhost = h.example.com\n{body}")
+        arguments["profile"] = "p"
+        where = f"(profile p ({path}))"
+    with pytest.raises(ConfigError, match="control character") as caught:
+        resolve(arguments, env, config_file=path)
+    message = str(caught.value)
+    assert f"{key} {where}" in message
+    assert HIDDEN[:8] not in message
+    assert HIDDEN[8:] not in message
+
+
+def test_a_credential_of_only_whitespace_counts_as_not_given(no_file: str) -> None:
+    config = resolve(
+        {"host": "h.example.com", "token": " \n"},
+        {"DATABRICKS_CLIENT_ID": "env-id", "DATABRICKS_CLIENT_SECRET": "env-secret"},
+        config_file=no_file,
+    )
+    assert config.auth_type == "oauth-m2m"
+
+
+def test_an_unused_credential_is_not_checked(no_file: str) -> None:
+    # The argument's token wins; the broken one in the environment is never used.
+    config = resolve(
+        {"host": "h.example.com", "token": "arg-token"},
+        {"DATABRICKS_TOKEN": "env\ntoken"},
+        config_file=no_file,
+    )
+    assert config.token == "arg-token"
+
+
+# --- hosts that are refused, and what is dropped ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "https://h.example.com  # prod workspace",
+        "https://h.example.com/ ;staging",
+        "h.example .com",
+        "https://h.example.com\r\nX-Injected: 1",
+        "https://h.example.com\x00",
+    ],
+)
+def test_hosts_with_whitespace_or_control_characters_are_refused(host: str) -> None:
+    with pytest.raises(ConfigError, match="whitespace or a control character"):
+        normalize_host(host)
+
+
+def test_an_inline_comment_in_a_profile_host_names_the_profile(cfg: WriteConfig) -> None:
+    path = cfg("[p]\nhost = https://h.example.com  # the prod one\ntoken = t\n")
+    with pytest.raises(ConfigError, match=r"comments in \.databrickscfg go on lines") as caught:
+        resolve({"profile": "p"}, config_file=path)
+    assert f"host (profile p ({path}))" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "https://zAlice:Pa55-Qzx@h.example.com",
+        "https://zAlice@h.example.com",
+        "zAlice:Pa55-Qzx@h.example.com:8443",
+        "https://zAlice:Pa55/Qzx@h.example.com",  # a slash ends the authority early
+        "https://zAlice:Pa55?Qzx@h.example.com",
+        "https://zAlice:Pa55#Qzx@h.example.com",
+        "https://zAlice:Pa55 Qzx@h.example.com",
+    ],
+)
+def test_hosts_with_userinfo_are_refused_without_echoing_it(host: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        normalize_host(host, source="env DATABRICKS_HOST")
+    message = str(caught.value)
+    assert "(env DATABRICKS_HOST)" in message
+    for part in ("zAlice", "Pa55", "Qzx"):
+        assert part not in message
+
+
+def test_userinfo_message_says_what_to_do() -> None:
+    with pytest.raises(ConfigError, match="never in the URL") as caught:
+        normalize_host("https://alice:Pa55-word@h.example.com")
+    assert "****@h.example.com" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "host", ["https://h.example.com#frag", "https://h.example.com/#", "h.example.com/x#y"]
+)
+def test_hosts_with_a_fragment_are_refused(host: str) -> None:
+    with pytest.raises(ConfigError, match="#fragment"):
+        normalize_host(host)
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "https://adb-1.2.azuredatabricks.net/?o=1234567890",
+        "https://h.example.com/browse/folders/123?o=4",
+        "https://h.example.com/jobs",
+    ],
+)
+def test_a_path_or_query_is_dropped_with_a_debug_line(
+    host: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG", logger="databricks_jobs.config")
+    result = normalize_host(host, source="argument")
+    assert result.count("/") == 2
+    assert "the path and query after" in caplog.text
+    assert "(argument)" in caplog.text
+    assert "o=" not in caplog.text
+    assert "browse" not in caplog.text
+
+
+def test_a_bare_host_logs_nothing(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG", logger="databricks_jobs.config")
+    assert normalize_host("https://h.example.com/") == "https://h.example.com"
+    assert caplog.text == ""
