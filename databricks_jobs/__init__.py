@@ -20,6 +20,7 @@ from ._config import Config, PoolLimits, Timeouts
 from ._errors import (
     AlreadyExists,
     ApiError,
+    AuthError,
     BadGateway,
     BadRequest,
     ClientClosedError,
@@ -82,6 +83,7 @@ __all__ = [
     "AccessToken",
     "AlreadyExists",
     "ApiError",
+    "AuthError",
     "BadGateway",
     "BadRequest",
     "ClientClosedError",

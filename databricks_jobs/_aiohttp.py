@@ -18,7 +18,12 @@ import httpx
 import yarl
 
 from ._config import PoolLimits
-from ._errors import ConnectionFailed, RequestTimeout
+from ._errors import (
+    ConnectionFailed,
+    DatabricksError,
+    RequestTimeout,
+    refused_before_sending,
+)
 from ._slots import take_slot
 
 __all__ = ["AiohttpTransport"]
@@ -108,11 +113,20 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         except TimeoutError as exc:
             sent = progress["sent"]
             phase: Literal["read", "connect"] = "read" if sent else "connect"
-            raise RequestTimeout(
+            error: DatabricksError = RequestTimeout(
                 f"{phase} timeout ({type(exc).__name__})", phase=phase, request_sent=sent
-            ) from exc
+            )
         except (aiohttp.ClientError, OSError) as exc:
-            raise ConnectionFailed.caused_by(exc, request_sent=progress["sent"]) from exc
+            error = ConnectionFailed.caused_by(exc, request_sent=progress["sent"])
+        except ValueError:
+            # aiohttp refuses a header value holding a control character with a bare
+            # ValueError while serialising the headers, before writing any of them (its
+            # headers-sent signal has already fired by then, so `progress` cannot tell).
+            # Broken answers are ClientErrors, handled above.
+            error = refused_before_sending(request.method, request.url.path)
+        # Raised outside the except clauses: aiohttp's error, whose text may quote a header
+        # or a status line a hostile server wrote, is neither the cause nor the context.
+        raise error
 
     async def _read(self, response: aiohttp.ClientResponse) -> bytes:
         """Read the body, stopping one byte past `max_body` (the caller then refuses it)."""

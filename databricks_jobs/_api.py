@@ -15,12 +15,21 @@ import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any, Final, TypeVar
+from urllib.parse import quote, quote_plus
 
 import anyio
 import httpx
 
 from ._clock import Clock
-from ._errors import ApiError, DecodeError, RateLimited, RequestTimeout, error_from_response
+from ._errors import (
+    ApiError,
+    DecodeError,
+    RateLimited,
+    RequestTimeout,
+    error_from_response,
+    hide_secrets,
+    without_secrets,
+)
 from ._http import HttpClient
 from ._limits import BackoffGate, RateLimiter, RateLimits, endpoint_of
 from ._pagination import Paginator, collect_pages
@@ -239,15 +248,20 @@ class ApiClient:
         self._log(request, str(response.status_code), started, attempt_number)
         status = response.status_code
         if status >= 300:
-            error = self._error(request, response)
+            # A broken or hostile server can echo the credential into its answer.
+            hidden = _credentials(request)
+            error = hide_secrets(self._error(request, response, hidden), hidden)
             if isinstance(error, RateLimited):
                 advised = error.retry_after if error.retry_after is not None else _DEFAULT_PAUSE
                 self.gate.close_for(min(advised, self.retry.max_retry_after))
             raise error
         return _decode(request, response)
 
-    def _error(self, request: httpx.Request, response: httpx.Response) -> ApiError:
+    def _error(
+        self, request: httpx.Request, response: httpx.Response, hidden: tuple[str, ...]
+    ) -> ApiError:
         path = request.url.path
+        content = without_secrets(response.content, hidden)
         if status_is_redirect(response.status_code):
             location = response.headers.get("location", "an unknown place")
             return ApiError(
@@ -256,10 +270,10 @@ class ApiClient:
                 status=response.status_code,
                 method=request.method,
                 path=path,
-                raw=response.content,
+                raw=content,
             )
         return error_from_response(
-            request.method, path, response.status_code, response.headers, response.content
+            request.method, path, response.status_code, response.headers, content
         )
 
     def _log(self, request: httpx.Request, outcome: str, started: float, attempt: int) -> None:
@@ -291,6 +305,13 @@ class ApiClient:
             )
 
 
+def _credentials(request: httpx.Request) -> tuple[str, ...]:
+    """The credential a request carried, as a server could echo it into an error text."""
+    value = request.headers.get("authorization", "")
+    token = value.partition(" ")[2].strip()
+    return (value, token, quote(token), quote_plus(token)) if token else ()
+
+
 def status_is_redirect(status: int) -> bool:
     """True for 3xx statuses."""
     return 300 <= status < 400
@@ -304,10 +325,14 @@ def _decode(request: httpx.Request, response: httpx.Response) -> JSONObject:
         value = json.loads(content)
     except ValueError:
         kind = response.headers.get("content-type", "no content type")
-        snippet = content[:_SNIPPET].decode("utf-8", errors="replace")
-        raise DecodeError(
-            f"{request.method} {request.url.path} answered {response.status_code} with a body "
-            f"that is not JSON ({kind}): {snippet!r}"
+        shown = without_secrets(content, _credentials(request))[:_SNIPPET]
+        snippet = shown.decode("utf-8", errors="replace")
+        raise hide_secrets(
+            DecodeError(
+                f"{request.method} {request.url.path} answered {response.status_code} with a "
+                f"body that is not JSON ({kind}): {snippet!r}"
+            ),
+            _credentials(request),
         ) from None
     if not isinstance(value, dict):
         raise DecodeError(

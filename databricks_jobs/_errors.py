@@ -4,6 +4,8 @@
 
     DatabricksError
     ├── ConfigError                  configuration missing, contradictory or malformed
+    ├── AuthError                    a token source (provider, Databricks CLI, OAuth token
+    │                                endpoint) answered without a usable token
     ├── SpecError (ValueError)       a spec or argument rejected before anything was sent
     ├── DecodeError (ValueError)     a payload that cannot become the model asked for
     │   └── ResponseTooLarge         a response body over max_response_bytes
@@ -43,13 +45,17 @@ from __future__ import annotations
 
 import email.utils
 import json
+import os
 import re
-from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+import socket
+import ssl
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Final, Literal
 
 __all__ = [
     "AlreadyExists",
     "ApiError",
+    "AuthError",
     "BadGateway",
     "BadRequest",
     "ClientClosedError",
@@ -80,7 +86,11 @@ __all__ = [
     "WaitError",
     "WaitTimeout",
     "error_from_response",
+    "hide_secrets",
     "parse_retry_after",
+    "refused_before_sending",
+    "transport_failure_reason",
+    "without_secrets",
 ]
 
 
@@ -95,7 +105,23 @@ class DatabricksError(Exception):
 
 
 class ConfigError(DatabricksError):
-    """The configuration is missing, contradictory or malformed."""
+    """The configuration is missing, contradictory or malformed.
+
+    Also raised when a request is refused on this side before any byte was sent because a
+    header value is not valid HTTP (``request_sent`` is then False): every header value comes
+    from the configuration (credentials, ``user_agent_extra``).
+    """
+
+
+class AuthError(DatabricksError):
+    """A token source answered without a usable token; nothing was sent with it.
+
+    The source is a token provider (it returned something that is not a token, or raised),
+    the Databricks CLI (its answer holds no usable token), or the OAuth token endpoint (a
+    200 answer that is not JSON, has no usable ``access_token`` or ``expires_in``, or is an
+    error). The message names the source and what is wrong, never the token. Not retried:
+    the same source would most likely answer the same way.
+    """
 
 
 class SpecError(DatabricksError, ValueError):
@@ -177,8 +203,12 @@ class ConnectionFailed(TransportError):
     def caused_by(
         cls, exc: BaseException, *, request_sent: bool, method: str = "", path: str = ""
     ) -> ConnectionFailed:
-        """The error for a lower-level failure, saying on which side of sending it came."""
-        what = str(exc) or type(exc).__name__
+        """The error for a lower-level failure, saying on which side of sending it came.
+
+        The lower-level message is not copied (see `transport_failure_reason`), and callers
+        raise this error without chaining `exc`, so no parser text reaches a traceback.
+        """
+        what = transport_failure_reason(exc)
         when = "after the request was sent" if request_sent else "before the request was sent"
         return cls(
             f"connection failed {when}: {what}",
@@ -186,6 +216,113 @@ class ConnectionFailed(TransportError):
             path=path,
             request_sent=request_sent,
         )
+
+
+_FAILURE_PHRASES: Final[tuple[tuple[str, str], ...]] = (
+    ("LocalProtocolError", "the request is not valid HTTP"),
+    ("ServerDisconnectedError", "the server closed the connection without answering"),
+    ("ClientPayloadError", "the response body was cut short or malformed"),
+    ("ClientResponseError", "the server's answer is not valid HTTP"),
+    ("RemoteProtocolError", "the server closed the connection or answered with invalid HTTP"),
+    ("ReadError", "the connection broke while reading the answer"),
+    ("WriteError", "the connection broke while sending the request"),
+    ("ConnectError", "the connection could not be made"),
+    ("ClientConnectionError", "the connection could not be made or broke"),
+)
+"""Our words for lower-level failures, by the name of the library's exception class (or a base)."""
+_CHAIN_DEPTH: Final = 8
+_MIN_HIDDEN: Final = 6
+
+
+def transport_failure_reason(exc: BaseException) -> str:
+    """Say what went wrong below HTTP, in words that cannot carry a header or body byte.
+
+    Parsers quote what they refused: h11 puts an illegal Authorization value whole in its
+    message, and aiohttp quotes a bad status line, which a hostile server can fill with the
+    request's own headers. So messages are never copied. What is kept comes from fixed tables:
+    the operating system's text for an errno, OpenSSL's verification message and reason code,
+    and the class name of the library's exception.
+    """
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and len(seen) < _CHAIN_DEPTH and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    reason = next((r for r in map(_os_reason, seen) if r), None)
+    if reason is None:
+        names = [klass.__name__ for e in seen for klass in type(e).__mro__]
+        reason = next((phrase for name, phrase in _FAILURE_PHRASES if name in names), None)
+    library = type(exc).__module__.split(".")[0]
+    return f"{reason or 'the connection failed'} ({library}.{type(exc).__name__})"
+
+
+def _os_reason(exc: BaseException) -> str | None:
+    """The fixed-table text of an OS-level failure: TLS, name resolution, an errno."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return f"TLS certificate verification failed: {exc.verify_message}"
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS failed ({exc.reason or 'no reason given'})"
+    if isinstance(exc, socket.gaierror):
+        return "the host name could not be resolved"
+    if isinstance(exc, OSError) and isinstance(exc.errno, int) and exc.errno > 0:
+        return f"{os.strerror(exc.errno)} (errno {exc.errno})"
+    return None
+
+
+def refused_before_sending(method: str = "", path: str = "") -> ConfigError:
+    """The error for a request refused on this side because a header value is not valid HTTP.
+
+    Nothing was sent (``request_sent`` is False). Every header value comes from the
+    configuration, so it is a `ConfigError`, which is not retried: sending again would be
+    refused again.
+    """
+    where = f"{method} {path}: " if method else ""
+    error = ConfigError(
+        f"{where}the request was refused on this side before anything was sent: a header value "
+        "is not valid HTTP (a control character, such as a line break, in a credential or in "
+        "user_agent_extra?)"
+    )
+    error.request_sent = False
+    return error
+
+
+def hide_secrets(error: DatabricksError, secrets: Iterable[str]) -> DatabricksError:
+    """Replace every occurrence of `secrets` in the texts of `error` with ``****``; return it.
+
+    For texts a server wrote: a broken or hostile server (or a proxy before it) can echo the
+    request's Authorization header into an error message, a request id or a redirect target.
+    Texts shorter than `_MIN_HIDDEN` characters are left alone: no real credential is that
+    short, and masking every ``t`` of a message would make it unreadable.
+    """
+    hidden = sorted({s for s in secrets if len(s) >= _MIN_HIDDEN}, key=len, reverse=True)
+    if not hidden:
+        return error
+
+    def clean(value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        for secret in hidden:
+            value = value.replace(secret, "****")
+        return value
+
+    for name in ("message", "request_id"):
+        if isinstance(getattr(error, name, None), str):
+            setattr(error, name, clean(getattr(error, name)))
+    error.args = tuple(clean(arg) for arg in error.args)
+    return error
+
+
+def without_secrets(content: bytes, secrets: Iterable[str]) -> bytes:
+    """`content` (a body a server sent) with each secret replaced by ``****``.
+
+    Applied before an error text is cut from the body (a plain-text message is cut at 500
+    characters), so that no part of an echoed credential survives the cut. Matches the UTF-8
+    bytes and the JSON-escaped form of each secret.
+    """
+    for secret in sorted({s for s in secrets if len(s) >= _MIN_HIDDEN}, key=len, reverse=True):
+        for form in {secret.encode(), json.dumps(secret)[1:-1].encode()}:
+            content = content.replace(form, b"****")
+    return content
 
 
 class RequestTimeout(TransportError):

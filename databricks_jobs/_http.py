@@ -23,13 +23,15 @@ from typing import Any, Final, Literal, TypeAlias
 import anyio
 import httpx
 
-from ._config import PoolLimits, Timeouts
+from ._config import PoolLimits, Timeouts, check_header_text
 from ._errors import (
     ClientClosedError,
     ConnectionFailed,
+    DatabricksError,
     RequestTimeout,
     ResponseTooLarge,
     TransportError,
+    refused_before_sending,
 )
 from ._slots import take_slot
 from ._version import __version__
@@ -59,12 +61,17 @@ def user_agent(extra: str | None = None) -> str:
 
 
 class _SendProgress:
-    """Records, from httpcore trace events, whether any byte of the request was sent."""
+    """Records, from httpcore trace events, whether any byte of the request was sent.
 
-    __slots__ = ("sent",)
+    `headers_sent` marks the header block written whole: h11 refuses an invalid header
+    value while building that block, before writing any of it.
+    """
+
+    __slots__ = ("headers_sent", "sent")
 
     def __init__(self) -> None:
         self.sent = False
+        self.headers_sent = False
 
     async def trace(self, event_name: str, info: Mapping[str, Any]) -> None:
         if (
@@ -73,6 +80,8 @@ class _SendProgress:
             and any(marker in event_name for marker in _SENT_EVENTS)
         ):
             self.sent = True
+        if event_name.endswith("send_request_headers.complete"):
+            self.headers_sent = True
 
 
 class _ReleasingStream(httpx.AsyncByteStream):
@@ -132,8 +141,19 @@ class TracingHTTPTransport(httpx.AsyncBaseTransport):
         """Send through httpcore; map its failures to ours."""
         try:
             return await self._inner.handle_async_request(request)
+        except httpx.LocalProtocolError as exc:
+            # Refused while h11 built the request; some bytes left only if the headers had.
+            error = _from_httpx(
+                exc,
+                sent=progress.headers_sent,
+                method=request.method,
+                path=request.url.path,
+            )
         except httpx.TransportError as exc:
-            raise _from_httpx(exc, sent=progress.sent) from exc
+            error = _from_httpx(exc, sent=progress.sent)
+        # Raised outside the except clause: the httpx error, whose text may quote a header
+        # value, is neither the cause nor the context of ours.
+        raise error
 
     async def aclose(self) -> None:
         """Close the pooled connections."""
@@ -142,12 +162,17 @@ class TracingHTTPTransport(httpx.AsyncBaseTransport):
 
 def _from_httpx(
     exc: httpx.TransportError, *, sent: bool, method: str = "", path: str = ""
-) -> TransportError:
-    """Our error for an httpx transport failure; `sent` says whether the request had left."""
+) -> DatabricksError:
+    """Our error for an httpx transport failure; `sent` says whether the request had left.
+
+    Nothing of the httpx message is copied: h11's refusal of a header value quotes it whole.
+    """
+    if isinstance(exc, httpx.LocalProtocolError) and not sent:
+        return refused_before_sending(method, path)
     if isinstance(exc, httpx.TimeoutException):
         phase = _TIMEOUT_PHASES.get(type(exc), "read")
         return RequestTimeout(
-            f"{phase} timeout: {exc or type(exc).__name__}",
+            f"{phase} timeout (httpx.{type(exc).__name__})",
             phase=phase,
             method=method,
             path=path,
@@ -197,7 +222,8 @@ class HttpClient:
         self.limits = limits
         self._choice = transport
         self._verify = verify
-        self._headers = {"User-Agent": user_agent(user_agent_extra), "Accept": "application/json"}
+        extra = check_header_text(user_agent_extra, name="user_agent_extra")
+        self._headers = {"User-Agent": user_agent(extra), "Accept": "application/json"}
         self._transport: httpx.AsyncBaseTransport | None = None
         self._urls: dict[str, httpx.URL] = {}
         self._timeout_extension = httpx.Timeout(
@@ -271,9 +297,14 @@ class HttpClient:
             # Our transports raise our own errors; an httpx error escaping them comes from
             # reading the body, so the request was sent. Foreign transports: go by class.
             sent = self._ours or not isinstance(
-                exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout
+                exc,
+                httpx.ConnectError
+                | httpx.ConnectTimeout
+                | httpx.PoolTimeout
+                | httpx.LocalProtocolError,
             )
-            raise _from_httpx(exc, sent=sent, method=request.method, path=request.url.path) from exc
+            error = _from_httpx(exc, sent=sent, method=request.method, path=request.url.path)
+        raise error  # outside the except clause: the httpx text is not chained (see above)
 
     def _transport_for_loop(self) -> httpx.AsyncBaseTransport:
         if self._closed:

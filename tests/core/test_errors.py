@@ -15,6 +15,7 @@ from databricks_jobs import _errors
 from databricks_jobs._errors import (
     AlreadyExists,
     ApiError,
+    AuthError,
     BadGateway,
     BadRequest,
     ClientClosedError,
@@ -568,6 +569,7 @@ def test_spec_and_decode_errors_name_the_field() -> None:
 TREE: dict[type[BaseException], type[BaseException]] = {
     DatabricksError: Exception,
     ConfigError: DatabricksError,
+    AuthError: DatabricksError,
     SpecError: DatabricksError,
     DecodeError: DatabricksError,
     ResponseTooLarge: DecodeError,
