@@ -3,6 +3,9 @@
 Tokens that expire are cached and refreshed before they run out (the platform refuses
 tokens with 30 s or less left), with one refresh for any number of concurrent requests
 (single flight), and a 401 answer makes the flow fetch a new token and send once more.
+Every token a source gives (the OAuth token endpoint, the Databricks CLI, a provider) is
+checked before it is used: a string, stripped of surrounding whitespace, not empty, without
+control characters; anything else is an `AuthError`. No request is sent with an empty bearer.
 No secret appears in a repr, log record or error message.
 """
 
@@ -12,19 +15,29 @@ import base64
 import datetime as dt
 import json
 import logging
+import math
 import re
 import shutil
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Final, Protocol
-from urllib.parse import urlencode
+from urllib.parse import quote, quote_plus, urlencode
 
 import anyio
 import attrs
 import httpx
 
 from ._clock import Clock
-from ._errors import ConfigError, DatabricksError, DecodeError, error_from_response
+from ._config import control_character
+from ._errors import (
+    ApiError,
+    AuthError,
+    ConfigError,
+    DatabricksError,
+    error_from_response,
+    hide_secrets,
+    without_secrets,
+)
 from ._http import HttpClient
 
 __all__ = [
@@ -36,6 +49,8 @@ __all__ = [
     "StaticTokenAuth",
     "TokenProvider",
     "TokenSource",
+    "token_lifetime",
+    "usable_token",
 ]
 
 logger = logging.getLogger("databricks_jobs.auth")
@@ -71,6 +86,8 @@ class StaticTokenAuth(httpx.Auth):
     """A personal access token, sent as a bearer token on every request."""
 
     def __init__(self, token: str) -> None:
+        if not token:
+            raise ConfigError("auth_type pat needs a token (DATABRICKS_TOKEN or token=...)")
         self._header = f"Bearer {token}"
 
     def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
@@ -126,6 +143,10 @@ class BearerTokenAuth(httpx.Auth):
                 # The caller's request was never sent, so retrying it is always safe.
                 exc.request_sent = False
                 raise
+            if not fresh.value:  # the sources check this; never send "Bearer " or "Bearer None"
+                error = AuthError(f"{self.source.description} gave an empty token")
+                error.request_sent = False
+                raise error
             self.fetches += 1
             now = self._clock.now()
             self._token = fresh.value
@@ -152,6 +173,8 @@ class OAuthClientCredentials:
         self._client_id = client_id
         basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode("ascii")
         self._basic = f"Basic {basic}"
+        # What a broken or hostile endpoint could echo back into an error text.
+        self._secrets = (client_secret, basic, quote(client_secret), quote_plus(client_secret))
         self.description = f"oauth-m2m client {client_id}"
 
     def __repr__(self) -> str:
@@ -180,20 +203,75 @@ class OAuthClientCredentials:
             self._client_id,
         )
         if response.status_code >= 400:
-            raise _oauth_error(response, content)
+            shown = without_secrets(content, self._secrets)
+            raise hide_secrets(_oauth_error(response, shown), self._secrets)
+        try:
+            return self._read_answer(response, content)
+        except AuthError as exc:
+            raise hide_secrets(exc, self._secrets) from None
+
+    def _read_answer(self, response: httpx.Response, content: bytes) -> AccessToken:
+        """The token of a successful answer; `AuthError` for anything else (never echoed)."""
+        where = f"the token endpoint {TOKEN_PATH} answered {response.status_code}"
         try:
             data = json.loads(content)
-            token = str(data["access_token"])
-            expires_in = data.get("expires_in")
-        except (ValueError, KeyError, TypeError):
-            raise DecodeError(
-                f"the token endpoint {TOKEN_PATH} answered without a usable access_token",
-                path="access_token",
-            ) from None
-        return AccessToken(token, float(expires_in) if expires_in is not None else None)
+        except ValueError:
+            kind = response.headers.get("content-type", "no content type").partition(";")[0]
+            page = " (an HTML page: a proxy or sign-in page?)" if "html" in kind.lower() else ""
+            raise AuthError(f"{where} with a body that is not JSON ({kind}){page}") from None
+        if not isinstance(data, dict):
+            raise AuthError(f"{where} with JSON that is not an object ({type(data).__name__})")
+        if "error" in data:
+            # RFC 6749 puts errors in 400 answers; some gateways send them with 200.
+            error = str(data["error"])
+            description = data.get("error_description")
+            detail = f"{error}: {description}" if description else error
+            raise AuthError(f"{where} with an error: {detail}")
+        token = usable_token(data.get("access_token"), source=f"{where} with an access_token")
+        expires_in = token_lifetime(
+            data.get("expires_in"), source=f"{where} with an expires_in", required=True
+        )
+        return AccessToken(token, expires_in)
 
 
-def _oauth_error(response: httpx.Response, content: bytes) -> DatabricksError:
+def usable_token(value: object, *, source: str) -> str:
+    """Return `value` as a bearer token, surrounding whitespace stripped, or raise `AuthError`.
+
+    Refused: anything but a string, an empty string, and a control character inside (it
+    would make the Authorization header invalid HTTP or inject a header). `source` starts
+    the message (``the token provider f returned a token``); the value is never shown.
+    """
+    if not isinstance(value, str):
+        shown = "null" if value is None else type(value).__name__
+        raise AuthError(f"{source} that is not a string ({shown})")
+    token = value.strip()
+    if not token:
+        raise AuthError(f"{source} that is empty")
+    found = control_character(token)
+    if found is not None:
+        raise AuthError(
+            f"{source} that contains a control character ({found}); it was not sent "
+            "(the value is not shown)"
+        )
+    return token
+
+
+def token_lifetime(value: object, *, source: str, required: bool) -> float | None:
+    """Return a lifetime in seconds (a positive finite number, or digits), or raise `AuthError`."""
+    if value is None and not required:
+        return None
+    seconds: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+    elif isinstance(value, str) and value.strip().isdigit():  # sent as text by some servers
+        seconds = float(value.strip())
+    if seconds is None or not math.isfinite(seconds) or seconds <= 0:
+        shown = "missing" if value is None else f"a {type(value).__name__}"
+        raise AuthError(f"{source} that is not a positive number of seconds ({shown})")
+    return seconds
+
+
+def _oauth_error(response: httpx.Response, content: bytes) -> ApiError:
     error = error_from_response("POST", TOKEN_PATH, response.status_code, response.headers, content)
     try:
         data = json.loads(content)
@@ -241,13 +319,14 @@ class DatabricksCliTokens:
             )
         try:
             data = json.loads(result.stdout)
-            token = str(data["access_token"])
-        except (ValueError, KeyError, TypeError):
-            raise DecodeError(
-                "`databricks auth token` printed no JSON with an access_token"
-            ) from None
-        expires_in = _seconds_until(data.get("expiry"))
-        return AccessToken(token, expires_in)
+        except ValueError:
+            raise AuthError("`databricks auth token` printed no JSON") from None
+        if not isinstance(data, dict):
+            raise AuthError("`databricks auth token` printed JSON that is not an object")
+        token = usable_token(
+            data.get("access_token"), source="`databricks auth token` printed an access_token"
+        )
+        return AccessToken(token, _seconds_until(data.get("expiry")))
 
 
 _FRACTION = re.compile(r"(\.\d{6})\d+")
@@ -282,12 +361,20 @@ class ProvidedTokens:
         return f"ProvidedTokens({self.description!r})"
 
     async def fetch(self) -> AccessToken:
-        """Call the provider."""
-        value = await self._provider()
+        """Call the provider; check what it returned (`AuthError` for anything unusable)."""
+        try:
+            value = await self._provider()
+        except DatabricksError:
+            raise
+        except Exception as exc:  # the caller's code: typed, with its error as the cause
+            raise AuthError(f"{self.description} raised {type(exc).__name__}") from exc
+        returned = f"{self.description} returned a token"
         if isinstance(value, AccessToken):
-            return value
-        if isinstance(value, str) and value:
-            return AccessToken(value)
-        raise ConfigError(
-            f"the token provider returned {type(value).__name__}, not a token string or AccessToken"
-        )
+            token = usable_token(value.value, source=returned)
+            lifetime = token_lifetime(
+                value.expires_in,
+                source=f"{self.description} returned an expires_in",
+                required=False,
+            )
+            return AccessToken(token, lifetime)
+        return AccessToken(usable_token(value, source=returned))

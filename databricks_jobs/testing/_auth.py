@@ -1,17 +1,61 @@
-"""Who may call the emulator: PAT tokens and OAuth M2M client credentials."""
+"""Who may call the emulator: PAT tokens and OAuth M2M client credentials.
+
+Also the token endpoint's malformed answers, which the ``token_*`` fault kinds send.
+"""
 
 from __future__ import annotations
 
 import base64
 import secrets
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Final
 from urllib.parse import parse_qs, unquote
 
 from ._clock import Clock
-from ._wire import ApiFailure
+from ._wire import ApiFailure, EmulatorResponse
 
-__all__ = ["AuthRegistry"]
+__all__ = ["MALFORMED_TOKEN_ANSWERS", "TOKEN_PATH", "AuthRegistry", "malformed_token_answer"]
+
+TOKEN_PATH: Final = "/oidc/v1/token"
+MALFORMED_TOKEN_ANSWERS: Final[Mapping[str, tuple[str, bytes]]] = {
+    # kind: (content type, body) of a 200 answer that holds no usable token
+    "token_html": (
+        "text/html; charset=utf-8",
+        b"<!doctype html><html><head><title>Sign in</title></head>"
+        b"<body><form action=/login><input name=user></form></body></html>",
+    ),
+    "token_not_json": ("application/json", b'{"access_token":"eyJemu.cut-short'),
+    "token_no_expires_in": (
+        "application/json",
+        b'{"access_token":"eyJemu.no-expiry","token_type":"Bearer","scope":"all-apis"}',
+    ),
+    "token_bad_expires_in": (
+        "application/json",
+        b'{"access_token":"eyJemu.bad-expiry","token_type":"Bearer","expires_in":"soon"}',
+    ),
+    "token_null": (
+        "application/json",
+        b'{"access_token":null,"token_type":"Bearer","expires_in":3600}',
+    ),
+    "token_empty": (
+        "application/json",
+        b'{"access_token":"","token_type":"Bearer","expires_in":3600}',
+    ),
+    "token_error_200": (
+        "application/json",
+        b'{"error":"invalid_client","error_description":"Client authentication failed"}',
+    ),
+}
+"""Answers a real token endpoint (or a proxy or sign-in page in front of it) has been seen to
+give with status 200, and that no client should take for a token."""
+
+
+def malformed_token_answer(kind: str, request_id: str) -> EmulatorResponse:
+    """The 200 answer of ``/oidc/v1/token`` for a ``token_*`` fault kind."""
+    content_type, body = MALFORMED_TOKEN_ANSWERS[kind]
+    return EmulatorResponse(
+        200, [("content-type", content_type), ("x-request-id", request_id)], body
+    )
 
 
 class AuthRegistry:

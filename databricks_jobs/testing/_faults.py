@@ -8,11 +8,29 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from ._auth import MALFORMED_TOKEN_ANSWERS, TOKEN_PATH, malformed_token_answer
 from ._wire import EmulatorResponse, error_response
 
 __all__ = ["FaultDecision", "FaultKind", "FaultRule", "Faults", "fault_response"]
 
-FaultKind = Literal["latency", "429", "500", "502", "503", "drop_before", "drop_after", "stall"]
+FaultKind = Literal[
+    "latency",
+    "429",
+    "500",
+    "502",
+    "503",
+    "drop_before",
+    "drop_after",
+    "stall",
+    # malformed 200 answers of the OAuth token endpoint (see MALFORMED_TOKEN_ANSWERS)
+    "token_html",
+    "token_not_json",
+    "token_no_expires_in",
+    "token_bad_expires_in",
+    "token_null",
+    "token_empty",
+    "token_error_200",
+]
 _KINDS: tuple[str, ...] = get_args(FaultKind)
 _DEFAULT_SECONDS = {"latency": 0.05, "stall": 30.0}
 _BAD_GATEWAY_HTML = (
@@ -30,7 +48,9 @@ class FaultRule:
     ``*``, as a glob over the whole path. `rate` is the chance (0..1) that a matching request
     gets the fault, drawn from the emulator's seeded generator. `times` caps how many faults
     the rule injects (None: no cap). `seconds` is the delay of ``latency`` and ``stall``;
-    `retry_after` adds a ``Retry-After`` header to ``429`` and ``503``.
+    `retry_after` adds a ``Retry-After`` header to ``429`` and ``503``. The ``token_*`` kinds
+    (a malformed 200 answer of the OAuth token endpoint) apply to ``/oidc/v1/token`` unless
+    `path` says otherwise.
     """
 
     kind: FaultKind
@@ -47,6 +67,8 @@ class FaultRule:
             raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {_KINDS}")
         if not 0.0 <= self.rate <= 1.0:
             raise ValueError(f"rate must be between 0 and 1, not {self.rate!r}")
+        if self.kind in MALFORMED_TOKEN_ANSWERS and self.path is None:
+            self.path = TOKEN_PATH
 
     @property
     def delay(self) -> float:
@@ -135,7 +157,9 @@ class Faults:
 
 
 def fault_response(rule: FaultRule, request_id: str) -> EmulatorResponse:
-    """Return the response an error fault (429, 500, 502, 503) sends."""
+    """Return the response an error fault (429, 500, 502, 503, token_*) sends."""
+    if rule.kind in MALFORMED_TOKEN_ANSWERS:
+        return malformed_token_answer(rule.kind, request_id)
     headers = []
     if rule.retry_after is not None:
         value = rule.retry_after

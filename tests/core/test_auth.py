@@ -17,6 +17,7 @@ import pytest
 
 from databricks_jobs import (
     AccessToken,
+    AuthError,
     ConfigError,
     OutcomeUnknown,
     ServiceUnavailable,
@@ -267,8 +268,9 @@ async def test_provider_returning_garbage(anyio_backend: str) -> None:
         return ""
 
     async with mock_workspace(router(), token=None, token_provider=provider) as ws:
-        with pytest.raises(ConfigError, match="token provider"):
+        with pytest.raises(AuthError, match=r"token provider .* empty") as caught:
             await ws.request("GET", "/x")
+    assert caught.value.request_sent is False
 
 
 async def test_secrets_never_in_repr_errors_or_debug_logs(
@@ -308,3 +310,218 @@ async def test_secrets_never_in_repr_errors_or_debug_logs(
     ):
         assert secret not in seen
     assert json.dumps(ws.config.describe()).count("****") == 1
+
+
+# --- the token endpoint's malformed answers (the emulator's token_* faults, over loopback) ----
+
+MALFORMED_KINDS = [
+    "token_html",
+    "token_not_json",
+    "token_no_expires_in",
+    "token_bad_expires_in",
+    "token_null",
+    "token_empty",
+    "token_error_200",
+]
+
+
+@pytest.mark.parametrize("kind", MALFORMED_KINDS)
+async def test_malformed_token_answers_are_auth_errors_and_nothing_is_sent(
+    anyio_backend: str, kind: str
+) -> None:
+    from databricks_jobs.testing import DEFAULT_CLIENT, Emulator
+
+    emulator = Emulator(VirtualClock())
+    emulator.faults.add(kind)  # type: ignore[arg-type]
+    async with (
+        emulator.serve() as url,
+        Workspace(
+            host=url,
+            client_id=DEFAULT_CLIENT[0],
+            client_secret=DEFAULT_CLIENT[1],
+            clock=VirtualClock(),
+            env={},
+        ) as ws,
+    ):
+        with pytest.raises(
+            AuthError, match="the token endpoint /oidc/v1/token answered 200"
+        ) as got:
+            await ws.request("POST", "/api/2.2/jobs/create", body={"name": "x"})
+    error = got.value
+    assert error.request_sent is False  # the create never left: not OutcomeUnknown
+    assert [r.path for r in emulator.requests] == ["/oidc/v1/token"]  # not retried, no API call
+    assert [r.fault for r in emulator.requests] == [kind]
+    assert DEFAULT_CLIENT[1] not in str(error) + repr(error)
+    assert "eyJemu" not in str(error)  # whatever token was there is not echoed
+
+
+@pytest.mark.parametrize(
+    ("answer", "match"),
+    [
+        ({"access_token": None, "expires_in": 60}, r"access_token that is not a string \(null\)"),
+        ({"access_token": "", "expires_in": 60}, "access_token that is empty"),
+        ({"access_token": " \n", "expires_in": 60}, "access_token that is empty"),
+        ({"access_token": 12345, "expires_in": 60}, r"not a string \(int\)"),
+        ({"access_token": ["t"], "expires_in": 60}, r"not a string \(list\)"),
+        ({"access_token": "Zq7\nX-Evil: 1", "expires_in": 60}, r"control character \(U\+000A\)"),
+        ({"access_token": "Zq7\x00en", "expires_in": 60}, r"control character \(U\+0000\)"),
+        (
+            {"access_token": "Zq7"},
+            r"expires_in that is not a positive number .* \(missing\)",
+        ),
+        ({"access_token": "Zq7", "expires_in": None}, r"\(missing\)"),
+        ({"access_token": "Zq7", "expires_in": "soon"}, r"\(a str\)"),
+        ({"access_token": "Zq7", "expires_in": "1e3"}, r"\(a str\)"),
+        ({"access_token": "Zq7", "expires_in": True}, r"\(a bool\)"),
+        ({"access_token": "Zq7", "expires_in": [3600]}, r"\(a list\)"),
+        ({"access_token": "Zq7", "expires_in": {"s": 1}}, r"\(a dict\)"),
+        ({"access_token": "Zq7", "expires_in": 0}, r"\(a int\)"),
+        ({"access_token": "Zq7", "expires_in": -5}, r"\(a int\)"),
+        ({"error": "invalid_scope"}, "answered 200 with an error: invalid_scope"),
+        (["access_token"], r"JSON that is not an object \(list\)"),
+        ("just text", r"JSON that is not an object \(str\)"),
+    ],
+)
+async def test_every_malformed_token_answer_is_typed(
+    anyio_backend: str, answer: object, match: str
+) -> None:
+    routes = router()
+    routes.post("/oidc/v1/token").respond(200, json=answer)
+    api = routes.get("/x").respond(json={})
+    async with oauth_workspace(routes) as ws:
+        with pytest.raises(AuthError, match=match) as caught:
+            await ws.request("GET", "/x")
+    assert caught.value.request_sent is False
+    assert api.call_count == 0  # never "Bearer None" nor "Bearer "
+    assert "Zq7" not in str(caught.value)
+
+
+@pytest.mark.parametrize("expires_in", [3600, 3600.5, "3600", " 3600 "])
+async def test_expires_in_as_number_or_digits_is_accepted(
+    anyio_backend: str, expires_in: object
+) -> None:
+    routes = router()
+    routes.post("/oidc/v1/token").respond(
+        200, json={"access_token": "  tok-1\r\n", "expires_in": expires_in}
+    )
+    api = routes.get("/x").respond(json={})
+    async with oauth_workspace(routes) as ws:
+        await ws.request("GET", "/x")
+    assert api.calls.last.request.headers["authorization"] == "Bearer tok-1"
+
+
+async def test_token_endpoint_html_says_what_it_was(anyio_backend: str) -> None:
+    routes = router()
+    routes.post("/oidc/v1/token").respond(
+        200,
+        text="<html><title>Login</title></html>",
+        headers={"content-type": "text/html; charset=utf-8"},
+    )
+    async with oauth_workspace(routes) as ws:
+        with pytest.raises(AuthError, match=r"not JSON \(text/html\) \(an HTML page") as caught:
+            await ws.request("GET", "/x")
+    assert "Login" not in str(caught.value)
+
+
+async def test_token_endpoint_echoing_the_secret_is_masked(anyio_backend: str) -> None:
+    basic = base64.b64encode(f"app-1:{SECRET}".encode()).decode()
+    routes = router()
+    routes.post("/oidc/v1/token").respond(
+        401,
+        json={"error": "invalid_client", "error_description": f"bad Basic {basic} ({SECRET})"},
+        headers={"x-request-id": SECRET},
+    )
+    async with oauth_workspace(routes) as ws:
+        with pytest.raises(Unauthenticated) as caught:
+            await ws.request("GET", "/x")
+    shown = str(caught.value) + repr(caught.value)
+    assert "invalid_client: bad Basic **** (****)" in shown
+    assert SECRET not in shown
+    assert basic not in shown
+
+
+# --- what token providers and the CLI return is checked too ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("returned", "match"),
+    [
+        (None, r"returned a token that is not a string \(null\)"),
+        (42, r"not a string \(int\)"),
+        (b"bytes-token", r"not a string \(bytes\)"),
+        ("", "that is empty"),
+        ("\n", "that is empty"),
+        ("Zq7\nX-Evil: 1", r"control character \(U\+000A\)"),
+        ("Zq7\ren", r"control character \(U\+000D\)"),
+        (AccessToken(""), "that is empty"),
+        (AccessToken(None), r"not a string \(null\)"),  # type: ignore[arg-type]
+        (AccessToken("Zq7\x00"), r"control character \(U\+0000\)"),
+        (AccessToken("Zq7", expires_in=-1), "expires_in that is not a positive number"),
+        (AccessToken("Zq7", expires_in=float("nan")), "expires_in that is not a positive number"),
+    ],
+)
+async def test_token_provider_answers_are_checked(
+    anyio_backend: str, returned: object, match: str
+) -> None:
+    async def provider() -> object:
+        return returned
+
+    routes = router()
+    api = routes.post("/api/2.2/jobs/create").respond(json={"job_id": 1})
+    async with mock_workspace(routes, token=None, token_provider=provider) as ws:
+        with pytest.raises(AuthError, match=match) as caught:
+            await ws.request("POST", "/api/2.2/jobs/create", body={})
+    assert caught.value.request_sent is False
+    assert "token provider" in str(caught.value)
+    assert "Zq7" not in str(caught.value)
+    assert api.call_count == 0
+
+
+async def test_token_provider_whitespace_is_stripped(anyio_backend: str) -> None:
+    async def provider() -> AccessToken:
+        return AccessToken(" tok-from-a-file\n", expires_in=600)
+
+    routes = router()
+    api = routes.get("/x").respond(json={})
+    async with mock_workspace(routes, token=None, token_provider=provider) as ws:
+        await ws.request("GET", "/x")
+    assert api.calls.last.request.headers["authorization"] == "Bearer tok-from-a-file"
+
+
+async def test_token_provider_exception_becomes_an_auth_error(anyio_backend: str) -> None:
+    class VaultDown(Exception):
+        pass
+
+    async def provider() -> str:
+        raise VaultDown("vault at 10.0.0.1 did not answer")
+
+    async with mock_workspace(router(), token=None, token_provider=provider) as ws:
+        with pytest.raises(AuthError, match="raised VaultDown") as caught:
+            await ws.request("GET", "/x")
+    assert isinstance(caught.value.__cause__, VaultDown)  # the caller's own error, kept
+    assert caught.value.request_sent is False
+
+
+@pytest.mark.parametrize(
+    ("printed", "match"),
+    [
+        ('{"access_token": "cli\\ntoken"}', r"control character \(U\+000A\)"),
+        ('{"access_token": null}', r"not a string \(null\)"),
+        ('{"access_token": ""}', "that is empty"),
+        ('["cli-token"]', "JSON that is not an object"),
+        ("cli-token", "printed no JSON"),
+    ],
+)
+async def test_databricks_cli_answers_are_checked(
+    anyio_backend: str, tmp_path: Path, printed: str, match: str
+) -> None:
+    cli = write_cli(tmp_path, f"print({printed!r})\n")
+    routes = router()
+    api = routes.get("/x").respond(json={})
+    ws = mock_workspace(routes, token=None, auth_type="databricks-cli", databricks_cli_path=cli)
+    async with ws:
+        with pytest.raises(AuthError, match=match) as caught:
+            await ws.request("GET", "/x")
+    assert "databricks auth token" in str(caught.value)
+    assert "cli-token" not in str(caught.value)
+    assert api.call_count == 0
