@@ -525,3 +525,18 @@ async def test_databricks_cli_answers_are_checked(
     assert "databricks auth token" in str(caught.value)
     assert "cli-token" not in str(caught.value)
     assert api.call_count == 0
+
+
+async def test_token_faults_touch_only_the_token_endpoint(anyio_backend: str) -> None:
+    from databricks_jobs.testing import Emulator
+
+    emulator = Emulator(VirtualClock())
+    rule = emulator.faults.add("token_null")
+    assert rule.path == "/oidc/v1/token"
+    async with (
+        emulator.serve() as url,
+        Workspace(host=url, token=emulator.token, clock=VirtualClock(), env={}) as ws,
+    ):
+        await ws.request("GET", "/api/2.2/jobs/list")  # a PAT call: no fault applies
+    assert rule.injected == 0
+    assert emulator.requests[0].fault is None
