@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import stat
 import sys
@@ -14,8 +15,20 @@ import anyio
 import httpx
 import pytest
 
-from databricks_jobs import AccessToken, DatabricksError, VirtualClock, Workspace
+from databricks_jobs import (
+    AccessToken,
+    AuthError,
+    ConfigError,
+    ConnectionFailed,
+    DatabricksError,
+    PermissionDenied,
+    RetryPolicy,
+    VirtualClock,
+    Workspace,
+)
 from databricks_jobs.models import JobSettings
+from databricks_jobs.testing import Emulator
+from tests.core.loopback import Behaviour, Exchange, loopback_server
 
 HOST = "https://example.cloud.databricks.com"
 PAT = "dapi-pat-0123456789abcdef"
@@ -166,3 +179,241 @@ def test_oauth_token_request_goes_only_to_the_workspace() -> None:
 
     anyio.run(exercise)
     assert set(hosts) == {"example.cloud.databricks.com"}  # never the redirect's target
+
+
+# --- hostile input, through the public API against real loopback servers ----------------------
+# Each test below failed before the fix it names, under at least one transport combination.
+
+COMBOS = [("asyncio", "aiohttp"), ("asyncio", "httpx"), ("trio", "httpx")]
+combos = pytest.mark.parametrize(("anyio_backend", "transport"), COMBOS)
+
+
+def chain_texts(error: BaseException) -> str:
+    """Every text an exception shows, its chain walked whether suppressed or not.
+
+    str, repr, the formatted traceback (with causes, contexts and notes), and str and repr of
+    every cause, context and wrapped error.
+    """
+    texts = ["".join(traceback.format_exception(error))]
+    seen: list[BaseException] = []
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or any(current is s for s in seen):
+            continue
+        seen.append(current)
+        texts += [str(current), repr(current), *getattr(current, "__notes__", [])]
+        pending += [current.__cause__, current.__context__, getattr(current, "error", None)]
+        pending += list(getattr(current, "exceptions", ()))
+    return "\n".join(texts)
+
+
+@combos
+@pytest.mark.anyio
+async def test_a_pat_read_from_a_file_with_its_line_break_works(
+    anyio_backend: str, transport: str
+) -> None:
+    # Was: h11 refused "Bearer <token>\n", quoting it whole, and create raised OutcomeUnknown.
+    emulator = Emulator(VirtualClock())
+    async with emulator.serve() as url:
+        env = {"DATABRICKS_HOST": url, "DATABRICKS_TOKEN": emulator.token + "\n"}
+        async with Workspace(transport=transport, clock=VirtualClock(), env=env) as ws:
+            created = await ws.jobs.create(JobSettings(name="from a mounted secret"))
+    assert created > 0
+
+
+@combos
+@pytest.mark.anyio
+async def test_a_pat_with_a_line_break_inside_is_refused_before_any_request(
+    anyio_backend: str, transport: str
+) -> None:
+    emulator = Emulator(VirtualClock())
+    secret = f"{PAT}\nX-Injected: 1"
+    async with emulator.serve() as url:
+        with pytest.raises(ConfigError, match=r"token \(env DATABRICKS_TOKEN\)") as caught:
+            Workspace(
+                transport=transport,
+                clock=VirtualClock(),
+                env={"DATABRICKS_HOST": url, "DATABRICKS_TOKEN": secret},
+            )
+    assert emulator.requests == []
+    assert PAT not in chain_texts(caught.value)
+
+
+@combos
+@pytest.mark.anyio
+async def test_a_provider_token_with_a_line_break_is_refused_and_nothing_is_sent(
+    anyio_backend: str, transport: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Was: the token whole in ConnectionFailed (httpx) or a raw ValueError (aiohttp), and
+    # OutcomeUnknown for a create that never left.
+    async def provider() -> str:
+        return f"{PROVIDED}\r\nX-Injected: 1"
+
+    caplog.set_level(logging.DEBUG)
+    emulator = Emulator(VirtualClock())
+    async with emulator.serve() as url:
+        ws = Workspace(host=url, token_provider=provider, transport=transport, env={},
+                       clock=VirtualClock())  # fmt: skip
+        async with ws:
+            with pytest.raises(AuthError, match=r"control character \(U\+000D\)") as caught:
+                await ws.jobs.create(JobSettings(name="never sent"))
+    assert caught.value.request_sent is False
+    assert emulator.requests == []
+    assert PROVIDED not in chain_texts(caught.value) + caplog.text
+
+
+@combos
+@pytest.mark.anyio
+async def test_user_agent_extra_with_a_line_break_is_refused(
+    anyio_backend: str, transport: str
+) -> None:
+    emulator = Emulator(VirtualClock())
+    async with emulator.serve() as url:
+        with pytest.raises(ConfigError, match="user_agent_extra contains a control character"):
+            Workspace(host=url, token=emulator.token, transport=transport, env={},
+                      user_agent_extra="app/1.0\r\nX-Injected: 1")  # fmt: skip
+    assert emulator.requests == []
+
+
+async def echo_in_status_line(exchange: Exchange) -> None:
+    """Answer with a status line that is not HTTP and quotes the request's credential."""
+    echoed = exchange.headers.get("authorization", "")
+    await exchange.stream.send(f"HTTP/1.1 2x0 {echoed}\r\ncontent-length: 0\r\n\r\n".encode())
+
+
+async def echo_in_header_line(exchange: Exchange) -> None:
+    """Answer with a header line without a colon that quotes the request's credential."""
+    echoed = exchange.headers.get("authorization", "")
+    await exchange.stream.send(
+        f"HTTP/1.1 200 OK\r\nX-Echo {echoed}\r\ncontent-length: 0\r\n\r\n".encode()
+    )
+
+
+@combos
+@pytest.mark.anyio
+@pytest.mark.parametrize("behaviour", [echo_in_status_line, echo_in_header_line])
+async def test_a_parser_quoting_an_echoed_header_never_reaches_our_error(
+    anyio_backend: str, transport: str, behaviour: Behaviour
+) -> None:
+    # Was: ConnectionFailed copied h11's "illegal status line: bytearray(b'... Bearer ...')"
+    # (aiohttp's BadStatusLine likewise), and chained the parser's error as the cause.
+    async with loopback_server(behaviour) as server:
+        ws = Workspace(host=server.url, token=PAT, transport=transport, env={},
+                       clock=VirtualClock(), retry=RetryPolicy(attempts=2))  # fmt: skip
+        async with ws:
+            with pytest.raises(DatabricksError) as caught:
+                await ws.request("GET", "/api/2.2/jobs/list")
+    assert server.requests, "the hostile server was reached"
+    assert isinstance(caught.value, ConnectionFailed)
+    assert caught.value.request_sent is True
+    assert PAT not in chain_texts(caught.value)
+
+
+@combos
+@pytest.mark.anyio
+async def test_an_error_body_echoing_the_credential_is_masked(
+    anyio_backend: str, transport: str
+) -> None:
+    async def echo_403(exchange: Exchange) -> None:
+        echoed = exchange.headers.get("authorization", "")
+        body = json.dumps({"error_code": "PERMISSION_DENIED", "message": f"who is {echoed}?"})
+        await exchange.respond(403, body.encode(), {"x-request-id": echoed.split()[-1]})
+
+    async with loopback_server(echo_403) as server:
+        ws = Workspace(host=server.url, token=PAT, transport=transport, env={},
+                       clock=VirtualClock())  # fmt: skip
+        async with ws:
+            with pytest.raises(PermissionDenied) as caught:
+                await ws.request("GET", "/api/2.2/jobs/list")
+    assert "who is ****?" in str(caught.value)
+    assert PAT not in chain_texts(caught.value)
+
+
+def write_profiles(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "databrickscfg"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@combos
+@pytest.mark.anyio
+async def test_default_profile_token_is_not_sent_to_the_host_from_the_environment(
+    anyio_backend: str, transport: str, tmp_path: Path
+) -> None:
+    # Was: [DEFAULT]'s token, written for another workspace, went to DATABRICKS_HOST.
+    emulator = Emulator(VirtualClock())
+    path = write_profiles(tmp_path, f"[DEFAULT]\nhost = https://other.example.com\ntoken = {PAT}\n")
+    async with emulator.serve() as url:
+        with pytest.raises(ConfigError, match="no credentials") as caught:
+            Workspace(transport=transport, clock=VirtualClock(),
+                      env={"DATABRICKS_HOST": url, "DATABRICKS_CONFIG_FILE": path})  # fmt: skip
+    assert emulator.requests == []
+    assert PAT not in chain_texts(caught.value)
+
+
+@combos
+@pytest.mark.anyio
+async def test_env_token_is_not_sent_to_the_default_profile_host(
+    anyio_backend: str, transport: str, tmp_path: Path
+) -> None:
+    # Was: the host came from [DEFAULT], the token from DATABRICKS_TOKEN, and they were paired.
+    emulator = Emulator(VirtualClock())
+    async with emulator.serve() as url:
+        path = write_profiles(tmp_path, f"[DEFAULT]\nhost = {url}\ntoken = profile-token\n")
+        with pytest.raises(ConfigError, match="no host"):
+            Workspace(transport=transport, clock=VirtualClock(),
+                      env={"DATABRICKS_TOKEN": PAT, "DATABRICKS_CONFIG_FILE": path})  # fmt: skip
+    assert emulator.requests == []
+
+
+@combos
+@pytest.mark.anyio
+async def test_a_named_profile_for_another_host_is_refused(
+    anyio_backend: str, transport: str, tmp_path: Path
+) -> None:
+    # Was: the named profile's token went to the explicit host (as the official SDK does).
+    emulator = Emulator(VirtualClock())
+    path = write_profiles(tmp_path, f"[prod]\nhost = https://prod.example.com/\ntoken = {PAT}\n")
+    async with emulator.serve() as url:
+        env = {"DATABRICKS_CONFIG_FILE": path, "DATABRICKS_CONFIG_PROFILE": "prod"}
+        with pytest.raises(ConfigError, match="is not the host of profile prod") as caught:
+            Workspace(host=url, transport=transport, clock=VirtualClock(), env=env)
+    assert url in str(caught.value)
+    assert "https://prod.example.com" in str(caught.value)
+    assert emulator.requests == []
+
+
+@combos
+@pytest.mark.anyio
+@pytest.mark.parametrize("template", ["http://zUser:{secret}@{netloc}", "{netloc}/ # staging"])
+async def test_hosts_with_userinfo_or_a_comment_are_refused(
+    anyio_backend: str, transport: str, template: str
+) -> None:
+    # Was: both accepted (the userinfo silently dropped, the comment taken for a path).
+    emulator = Emulator(VirtualClock())
+    async with emulator.serve() as url:
+        netloc = url.removeprefix("http://")
+        host = template.format(secret=PAT, netloc=netloc)
+        host = host if host.startswith("http") else f"http://{host}"
+        with pytest.raises(ConfigError, match=r"host \(argument\)") as caught:
+            Workspace(host=host, token=emulator.token, transport=transport, env={})
+    assert emulator.requests == []
+    assert PAT not in chain_texts(caught.value)
+    assert "zUser" not in chain_texts(caught.value)
+
+
+@combos
+@pytest.mark.anyio
+async def test_a_pasted_workspace_url_keeps_only_the_host(
+    anyio_backend: str, transport: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="databricks_jobs.config")
+    emulator = Emulator(VirtualClock())
+    async with emulator.serve() as url:
+        async with Workspace(host=f"{url}/browse/?o=1234567890", token=emulator.token,
+                             transport=transport, env={}, clock=VirtualClock()) as ws:  # fmt: skip
+            assert ws.host == url
+            await ws.request("GET", "/api/2.2/jobs/list")
+    assert [r.path for r in emulator.requests] == ["/api/2.2/jobs/list"]
+    assert "the path and query after" in caplog.text
