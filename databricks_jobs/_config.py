@@ -90,7 +90,7 @@ def seconds(value: Seconds, *, name: str = "value") -> float:
     """Return a duration in seconds from a number or a `timedelta`; refuse negatives and NaN."""
     result = value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
     if math.isnan(result) or result < 0:
-        raise ValueError(f"{name} must be a duration of zero seconds or more, got {value!r}")
+        raise ConfigError(f"{name} must be a duration of zero seconds or more, got {value!r}")
     return result
 
 
@@ -116,7 +116,7 @@ class Timeouts:
 
 def _positive_int(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if not isinstance(value, int) or value < 1:
-        raise ValueError(f"{attribute.name} must be a positive integer, got {value!r}")
+        raise ConfigError(f"{attribute.name} must be a positive integer, got {value!r}")
 
 
 @attrs.frozen(kw_only=True)

@@ -3,7 +3,7 @@
 ::
 
     DatabricksError
-    ├── ConfigError                  configuration missing, contradictory or malformed
+    ├── ConfigError (ValueError)     configuration missing, contradictory or malformed
     ├── AuthError                    a token source (provider, Databricks CLI, OAuth token
     │                                endpoint) answered without a usable token
     ├── SpecError (ValueError)       a spec or argument rejected before anything was sent
@@ -104,8 +104,11 @@ class DatabricksError(Exception):
     request_sent: bool = True
 
 
-class ConfigError(DatabricksError):
+class ConfigError(DatabricksError, ValueError):
     """The configuration is missing, contradictory or malformed.
+
+    Also a `ValueError`, as Python's own refusals of a bad argument value are: a negative
+    timeout or ``transport="carrier-pigeon"`` raised plain `ValueError` before.
 
     Also raised when a request is refused on this side before any byte was sent because a
     header value is not valid HTTP (``request_sent`` is then False): every header value comes

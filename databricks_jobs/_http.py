@@ -26,6 +26,7 @@ import httpx
 from ._config import PoolLimits, Timeouts, check_header_text
 from ._errors import (
     ClientClosedError,
+    ConfigError,
     ConnectionFailed,
     DatabricksError,
     RequestTimeout,
@@ -203,17 +204,17 @@ class HttpClient:
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if isinstance(transport, str) and transport not in _TRANSPORT_NAMES:
-            raise ValueError(
+            raise ConfigError(
                 f"transport must be one of {', '.join(_TRANSPORT_NAMES)} or an "
                 f"httpx.AsyncBaseTransport, got {transport!r}"
             )
         if verify is False:
-            raise ValueError(
+            raise ConfigError(
                 "TLS verification cannot be turned off; pass a CA bundle path or an "
                 "ssl.SSLContext that trusts your certificates instead"
             )
         if not isinstance(max_response_bytes, int) or max_response_bytes < 1:
-            raise ValueError(
+            raise ConfigError(
                 f"max_response_bytes must be a positive integer, got {max_response_bytes!r}"
             )
         self.max_response_bytes = max_response_bytes

@@ -1189,3 +1189,33 @@ def test_a_bare_host_logs_nothing(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level("DEBUG", logger="databricks_jobs.config")
     assert normalize_host("https://h.example.com/") == "https://h.example.com"
     assert caplog.text == ""
+
+
+# --- every refusal of a bad option is a DatabricksError (and still a ValueError) ---------------
+
+
+@pytest.mark.parametrize(
+    ("build", "match"),
+    [
+        (lambda: Timeouts(read=-1), "zero seconds or more"),
+        (lambda: PoolLimits(max_connections=0), "positive integer"),
+        (lambda: _workspace(transport="carrier-pigeon"), "transport must be one of"),
+        (lambda: _workspace(verify=False), "TLS verification cannot be turned off"),
+        (lambda: _workspace(max_response_bytes=0), "max_response_bytes"),
+        (lambda: _workspace(user_agent_extra="a\nb"), "user_agent_extra"),
+    ],
+    ids=["timeout", "pool", "transport", "verify", "max-bytes", "user-agent"],
+)
+def test_bad_options_are_config_errors(build: Callable[[], object], match: str) -> None:
+    from databricks_jobs import DatabricksError
+
+    with pytest.raises(ConfigError, match=match) as caught:
+        build()
+    assert isinstance(caught.value, DatabricksError)
+    assert isinstance(caught.value, ValueError)  # what these raised before
+
+
+def _workspace(**options: object) -> object:
+    from databricks_jobs import Workspace
+
+    return Workspace(host="h.example.com", token="t", env={}, **options)  # type: ignore[arg-type]
