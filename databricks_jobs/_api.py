@@ -11,6 +11,7 @@ import contextlib
 import enum
 import json
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextvars import ContextVar
@@ -26,6 +27,7 @@ from ._errors import (
     DecodeError,
     RateLimited,
     RequestTimeout,
+    SpecError,
     error_from_response,
     hide_secrets,
     without_secrets,
@@ -46,6 +48,8 @@ SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _REDACTED_HEADERS: Final = frozenset(
     {"authorization", "cookie", "x-databricks-azure-sp-management-token"}
 )
+_METHOD: Final = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+"""An HTTP method is a token (RFC 9110, 5.6.2)."""
 _SNIPPET: Final = 200
 _DEFAULT_PAUSE: Final = 1.0
 """How long a 429 without Retry-After holds every request of the Workspace back."""
@@ -139,10 +143,20 @@ class ApiClient:
         query: Mapping[str, QueryValue] | None = None,
         body: Mapping[str, Any] | None = None,
     ) -> httpx.Request:
-        """Return the exact request `call` would send (without credentials)."""
-        return self.http.build_request(
-            method.upper(), path, params=encode_query(query) or None, content=encode_body(body)
-        )
+        """Return the exact request `call` would send (without credentials).
+
+        A method that is not an HTTP token, or a path that cannot be a URL path (a line break
+        in it), is a `SpecError`: refused here, before it can reach a transport.
+        """
+        if not _METHOD.fullmatch(method):
+            raise SpecError(f"{method!r} is not an HTTP method", field="method")
+        try:
+            return self.http.build_request(
+                method.upper(), path, params=encode_query(query) or None, content=encode_body(body)
+            )
+        except httpx.InvalidURL as exc:
+            reason = str(exc).split(",")[0]  # httpx names the character and its position
+            raise SpecError(f"{path!r} is not a valid URL path ({reason})", field="path") from None
 
     async def call(
         self,

@@ -111,9 +111,12 @@ class ConfigError(DatabricksError, ValueError):
     timeout or ``transport="carrier-pigeon"`` raised plain `ValueError` before.
 
     Also raised when a request is refused on this side before any byte was sent because a
-    header value is not valid HTTP (``request_sent`` is then False): every header value comes
-    from the configuration (credentials, ``user_agent_extra``).
+    header value is not valid HTTP: every header value comes from the configuration
+    (credentials, ``user_agent_extra``). Nothing is ever sent before it: ``request_sent`` is
+    always False.
     """
+
+    request_sent = False
 
 
 class AuthError(DatabricksError):
@@ -126,12 +129,16 @@ class AuthError(DatabricksError):
     the same source would most likely answer the same way.
     """
 
+    request_sent = False
+
 
 class SpecError(DatabricksError, ValueError):
     """A spec or argument was rejected on this side, before any request was sent.
 
     `field` is the dotted path of the offending field (``tasks[2].depends_on``), when known.
     """
+
+    request_sent = False
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         self.field = field
@@ -280,13 +287,11 @@ def refused_before_sending(method: str = "", path: str = "") -> ConfigError:
     refused again.
     """
     where = f"{method} {path}: " if method else ""
-    error = ConfigError(
+    return ConfigError(
         f"{where}the request was refused on this side before anything was sent: a header value "
         "is not valid HTTP (a control character, such as a line break, in a credential or in "
         "user_agent_extra?)"
     )
-    error.request_sent = False
-    return error
 
 
 def hide_secrets(error: DatabricksError, secrets: Iterable[str]) -> DatabricksError:

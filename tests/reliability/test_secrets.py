@@ -23,6 +23,7 @@ from databricks_jobs import (
     DatabricksError,
     PermissionDenied,
     RetryPolicy,
+    SpecError,
     VirtualClock,
     Workspace,
 )
@@ -417,3 +418,57 @@ async def test_a_pasted_workspace_url_keeps_only_the_host(
             await ws.request("GET", "/api/2.2/jobs/list")
     assert [r.path for r in emulator.requests] == ["/api/2.2/jobs/list"]
     assert "the path and query after" in caplog.text
+
+
+@combos
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("method", "path", "field"),
+    [
+        ("GET\r\nX-Injected: 1", "/api/2.2/jobs/list", "method"),
+        ("GE T", "/api/2.2/jobs/list", "method"),
+        ("GET", "/api/2.2/jobs/list\r\nX-Injected: 1", "path"),
+    ],
+)
+async def test_a_method_or_path_that_is_not_http_is_a_spec_error(
+    anyio_backend: str, transport: str, method: str, path: str, field: str
+) -> None:
+    # Was: a raw httpx.InvalidURL for the path; the method reached the transport.
+    emulator = Emulator(VirtualClock())
+    async with emulator.serve() as url:
+        ws = Workspace(host=url, token=emulator.token, transport=transport, env={},
+                       clock=VirtualClock())  # fmt: skip
+        async with ws:
+            with pytest.raises(SpecError) as caught:
+                await ws.request(method, path)
+    assert caught.value.field == field
+    assert caught.value.request_sent is False
+    assert emulator.requests == []
+
+
+@combos
+@pytest.mark.anyio
+async def test_a_header_refused_by_the_transport_is_typed_and_never_quoted(
+    anyio_backend: str, transport: str
+) -> None:
+    # The safety net under the checks where credentials enter, which keep every public path
+    # from reaching it: a request whose header is not valid HTTP, built past those checks,
+    # sent through each shipped transport to a real server. Was: h11's message with the
+    # value (httpx) or a raw ValueError (aiohttp), and request_sent True.
+    from databricks_jobs._config import PoolLimits, Timeouts
+    from databricks_jobs._http import HttpClient
+
+    async with loopback_server(echo_in_status_line) as server:
+        http = HttpClient(base_url=server.url, timeouts=Timeouts(), limits=PoolLimits(),
+                          transport=transport)  # fmt: skip
+        request = http.build_request("POST", "/api/2.2/jobs/create", content=b"{}")
+        request.headers["Authorization"] = f"Bearer {PAT}\nX-Injected: 1"
+        try:
+            with pytest.raises(ConfigError, match="refused on this side") as caught:
+                await http.send(request, auth=None)
+        finally:
+            await http.aclose()
+    assert caught.value.request_sent is False
+    assert "POST /api/2.2/jobs/create" in str(caught.value)
+    assert server.requests == []
+    assert PAT not in chain_texts(caught.value)
