@@ -234,6 +234,7 @@ class ApiClient:
             decode=lambda item: structure(item, into),
             complete=complete,
             max_items=max_items,
+            endpoint=f"GET {path}",
         )
 
     async def get_whole(
@@ -241,16 +242,20 @@ class ApiClient:
         path: str,
         query: Mapping[str, QueryValue],
         *,
-        merge: Callable[[JSONObject, JSONObject], None],
+        merge: Callable[[JSONObject, JSONObject], int],
         into: type[T],
     ) -> T:
-        """GET an object whose arrays come in 2.2 pages, merge the pages, and decode it."""
+        """GET an object whose arrays come in 2.2 pages, merge the pages, and decode it.
+
+        The object is whole or an error (`DecodeError` for pages that would never end).
+        """
         from ._serde import structure  # the models load on first use, not at import
 
         async def page(token: str | None) -> JSONObject:
             return await self.call("GET", path, query={**query, "page_token": token})
 
-        return structure(await collect_pages(page, merge), into)
+        merged = await collect_pages(page, merge, endpoint=f"GET {path}")
+        return structure(merged, into)
 
     async def _send_once(self, request: httpx.Request, attempt_number: int) -> JSONObject:
         started = time.perf_counter()

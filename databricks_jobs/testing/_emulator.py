@@ -18,7 +18,7 @@ from ._app import App, body_for_log
 from ._auth import AuthRegistry
 from ._call import Call
 from ._clock import Clock, VirtualClock
-from ._faults import Faults, fault_response
+from ._faults import PAGE_FAULTS, Faults, fault_response, page_token_of
 from ._handlers_runs import renderer
 from ._scripts import Outcome, TaskContext, TaskScript
 from ._server import serve_http
@@ -235,8 +235,12 @@ class Emulator:
 
     async def respond(self, request: EmulatorRequest) -> Reply:
         """Answer one request with the faults that apply; used by the transport and server."""
+        sent = request
+        request = self.faults.restore_page_token(sent)  # an empty_pages token leads back
         with self._lock:
-            decision = self.faults.decide(request.method, request.path)
+            decision = self.faults.decide(
+                request.method, request.path, page_token=page_token_of(sent)
+            )
         if decision.delay > 0:
             await anyio.sleep(decision.delay)
         rule = decision.fault
@@ -256,6 +260,10 @@ class Emulator:
                 )
             elif rule is None or kind in ("drop_after", "stall"):
                 response = self._app.handle(request, request_id=rid)
+            elif kind in PAGE_FAULTS:
+                response = self.faults.bend_page(
+                    rule, sent, self._app.handle(request, request_id=rid)
+                )
             elif kind != "drop_before":
                 response = fault_response(rule, rid)
             status = response.status if response is not None and kind != "drop_after" else None

@@ -1,17 +1,29 @@
-"""Fault injection: rules that delay, fail or drop requests, by path, rate or count."""
+"""Fault injection: rules that delay, fail, drop or bend requests, by path, rate or count."""
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
+import itertools
+import json
 import random
 from collections import Counter
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Final, Literal, get_args
+from urllib.parse import urlencode
 
 from ._auth import MALFORMED_TOKEN_ANSWERS, TOKEN_PATH, malformed_token_answer
-from ._wire import EmulatorResponse, error_response
+from ._wire import EmulatorRequest, EmulatorResponse, error_response
 
-__all__ = ["FaultDecision", "FaultKind", "FaultRule", "Faults", "fault_response"]
+__all__ = [
+    "PAGE_FAULTS",
+    "FaultDecision",
+    "FaultKind",
+    "FaultRule",
+    "Faults",
+    "fault_response",
+    "page_token_of",
+]
 
 FaultKind = Literal[
     "latency",
@@ -22,6 +34,8 @@ FaultKind = Literal[
     "drop_before",
     "drop_after",
     "stall",
+    "repeat_page_token",
+    "empty_pages",
     # malformed 200 answers of the OAuth token endpoint (see MALFORMED_TOKEN_ANSWERS)
     "token_html",
     "token_not_json",
@@ -32,6 +46,9 @@ FaultKind = Literal[
     "token_error_200",
 ]
 _KINDS: tuple[str, ...] = get_args(FaultKind)
+PAGE_FAULTS: Final = frozenset({"repeat_page_token", "empty_pages"})
+"""Faults that answer normally but bend the page tokens of list answers."""
+_EMPTY_PAGE_TOKEN: Final = "emulator-empty-page-"
 _DEFAULT_SECONDS = {"latency": 0.05, "stall": 30.0}
 _BAD_GATEWAY_HTML = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
@@ -51,6 +68,13 @@ class FaultRule:
     `retry_after` adds a ``Retry-After`` header to ``429`` and ``503``. The ``token_*`` kinds
     (a malformed 200 answer of the OAuth token endpoint) apply to ``/oidc/v1/token`` unless
     `path` says otherwise.
+
+    The page faults answer a request normally, then bend its page token:
+    ``repeat_page_token`` names the page just read as the next one (only requests that
+    carry a ``page_token`` get it, so the first page of a listing is left alone), and
+    ``empty_pages`` empties every list of the answer (the items of a list page, the
+    arrays of a ``jobs/get`` or ``runs/get`` page) and names a new next token, which leads
+    back to the page asked for once the rule stops firing.
     """
 
     kind: FaultKind
@@ -103,6 +127,7 @@ class Faults:
         self.rules: list[FaultRule] = []
         self.injected: Counter[str] = Counter()
         self._random = random.Random(seed)
+        self._empty_pages = itertools.count(1)
 
     def add(
         self,
@@ -136,12 +161,17 @@ class Faults:
         """Restart the generator that draws the rates."""
         self._random.seed(seed)
 
-    def decide(self, method: str, path: str) -> FaultDecision:
-        """Choose the faults of one request and count them."""
+    def decide(self, method: str, path: str, *, page_token: str = "") -> FaultDecision:
+        """Choose the faults of one request and count them.
+
+        `page_token` is the request's ``page_token`` (``repeat_page_token`` needs one).
+        """
         delay = 0.0
         chosen: FaultRule | None = None
         for rule in self.rules:
             if not rule.applies_to(method, path):
+                continue
+            if rule.kind == "repeat_page_token" and not page_token:
                 continue
             if rule.kind != "latency" and chosen is not None:
                 continue
@@ -154,6 +184,66 @@ class Faults:
             else:
                 chosen = rule
         return FaultDecision(delay, chosen)
+
+    def bend_page(
+        self, rule: FaultRule, request: EmulatorRequest, response: EmulatorResponse
+    ) -> EmulatorResponse:
+        """Apply a page fault to a normal answer (errors and non-JSON answers pass as they are).
+
+        `request` is the request as the client sent it (its own ``page_token``).
+        """
+        if response.status != 200 or rule.kind not in PAGE_FAULTS:
+            return response
+        try:
+            body = response.json()
+        except ValueError:
+            return response
+        if not isinstance(body, dict):
+            return response
+        sent = page_token_of(request)
+        if rule.kind == "repeat_page_token":
+            body["next_page_token"] = sent
+        else:
+            _empty_lists(body)
+            _empty_lists(body.get("settings"))
+            fresh = f"{_EMPTY_PAGE_TOKEN}{next(self._empty_pages)}-{_original_token(sent)}"
+            body["next_page_token"] = fresh
+        return dataclasses.replace(response, body=json.dumps(body, separators=(",", ":")).encode())
+
+    @staticmethod
+    def restore_page_token(request: EmulatorRequest) -> EmulatorRequest:
+        """The request with the page token an ``empty_pages`` token stands for put back."""
+        sent = page_token_of(request)
+        if not sent.startswith(_EMPTY_PAGE_TOKEN):
+            return request
+        query = [
+            (k, v) for k, values in request.query().items() for v in values if k != "page_token"
+        ]
+        original = _original_token(sent)
+        if original:
+            query.append(("page_token", original))
+        return dataclasses.replace(request, query_string=urlencode(query))
+
+
+def page_token_of(request: EmulatorRequest) -> str:
+    """The ``page_token`` query parameter of a request ("" when it has none)."""
+    values = request.query().get("page_token")
+    return values[-1] if values else ""
+
+
+def _empty_lists(data: object) -> None:
+    """Empty every list of a JSON object (the items of a list page, the arrays of a get)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, list):
+                data[key] = []
+
+
+def _original_token(token: str) -> str:
+    """The token an ``empty_pages`` token leads back to (itself when it is not one)."""
+    if not token.startswith(_EMPTY_PAGE_TOKEN):
+        return token
+    return token[len(_EMPTY_PAGE_TOKEN) :].partition("-")[2]
 
 
 def fault_response(rule: FaultRule, request_id: str) -> EmulatorResponse:

@@ -177,3 +177,43 @@ async def test_throttle_refuses_beyond_the_rate_on_the_clock(
     assert throttle.refused == 2
     assert emulator.applied["jobs/run-now"] == 3
     assert [r.fault for r in emulator.requests_to("run-now")].count("throttled") == 2
+
+
+async def test_repeat_page_token_names_the_page_just_read(
+    client: httpx.AsyncClient, emulator: Emulator
+) -> None:
+    for _ in range(3):
+        await _job(client)
+    emulator.faults.add("repeat_page_token", path="jobs/list")
+    first = (await client.get("/api/2.2/jobs/list", params={"limit": 1})).json()
+    token = first["next_page_token"]  # the first page is left alone: it has no token to repeat
+    assert emulator.faults.injected["repeat_page_token"] == 0
+    again = await client.get("/api/2.2/jobs/list", params={"limit": 1, "page_token": token})
+    assert again.status_code == 200
+    assert again.json()["next_page_token"] == token
+    assert again.json()["jobs"] != first["jobs"]  # the page itself is the right one
+    assert emulator.faults.injected["repeat_page_token"] == 1
+
+
+async def test_empty_pages_lead_back_to_the_listing(
+    client: httpx.AsyncClient, emulator: Emulator
+) -> None:
+    job_ids = [await _job(client) for _ in range(2)]
+    emulator.faults.add("empty_pages", path="jobs/list", times=3)
+    tokens: list[str] = []
+    found: list[int] = []
+    params: dict[str, str | int] = {"limit": 1}
+    while True:
+        page = (await client.get("/api/2.2/jobs/list", params=params)).json()
+        found += [job["job_id"] for job in page.get("jobs", [])]
+        if not page.get("next_page_token"):
+            break
+        tokens.append(page["next_page_token"])
+        params = {"limit": 1, "page_token": page["next_page_token"]}
+    assert sorted(found) == job_ids
+    assert len(tokens) == len(set(tokens)) == 3 + 1  # three empty pages, each a new token
+    assert emulator.faults.injected["empty_pages"] == 3
+    emulator.faults.add("empty_pages", path="jobs/get")  # errors pass as they are
+    missing = await client.get("/api/2.2/jobs/get", params={"job_id": 1})
+    assert missing.status_code == 400
+    assert missing.json()["message"] == "Job 1 does not exist."

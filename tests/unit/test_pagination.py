@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 
+from databricks_jobs import DecodeError, SpecError
 from databricks_jobs._pagination import (
+    MAX_EMPTY_PAGES,
     Paginator,
     collect_pages,
     merge_job_page,
@@ -80,7 +82,7 @@ async def test_pages_give_whole_pages(anyio_backend: str) -> None:
 
 
 def test_max_items_must_be_non_negative() -> None:
-    with pytest.raises(ValueError, match="max_items"):
+    with pytest.raises(SpecError, match="max_items"):
         Paginator(FakeList({}), {}, items_key="jobs", decode=lambda d: d, max_items=-1)
 
 
@@ -153,7 +155,9 @@ def test_run_pages_extend_tasks_and_arrays() -> None:
     assert run["job_parameters"] == [{"name": "x"}]
 
 
-async def test_repeated_token_does_not_loop_forever(anyio_backend: str) -> None:
+async def test_a_repeated_token_makes_the_merge_an_error_not_a_partial_object(
+    anyio_backend: str,
+) -> None:
     calls = 0
 
     async def fetch(token: str | None) -> dict[str, Any]:
@@ -161,6 +165,105 @@ async def test_repeated_token_does_not_loop_forever(anyio_backend: str) -> None:
         calls += 1
         return {"settings": {"tasks": [calls]}, "next_page_token": "same"}
 
-    job = await collect_pages(fetch, merge_job_page)
-    assert calls == 2
-    assert job["settings"]["tasks"] == [1, 2]
+    with pytest.raises(DecodeError, match="GET /jobs/get named page token 'same'"):
+        await collect_pages(fetch, merge_job_page, endpoint="GET /jobs/get")
+    assert calls == 2  # the repeat is seen before asking for the page a third time
+
+
+CYCLE = {  # A -> B -> A: no token repeats twice in a row, yet the pages loop
+    None: {"jobs": [{"id": 1}], "next_page_token": "A"},
+    "A": {"jobs": [{"id": 2}], "next_page_token": "B"},
+    "B": {"jobs": [{"id": 3}], "next_page_token": "A"},
+}
+
+
+async def test_a_token_seen_earlier_in_the_iteration_is_refused(anyio_backend: str) -> None:
+    fetch = FakeList(CYCLE)
+    paginator = Paginator(
+        fetch, {}, items_key="jobs", decode=lambda d: d["id"], endpoint="GET /jobs/list"
+    )
+    seen: list[int] = []
+
+    async def read_all() -> None:
+        async for item in paginator:
+            seen.append(item)
+
+    with pytest.raises(DecodeError, match=r"GET /jobs/list named page token 'A' .* \(after 3"):
+        await read_all()
+    assert seen == [1, 2, 3]  # every page once, then the error instead of page A again
+    assert [q.get("page_token") for q in fetch.queries] == [None, "A", "B"]
+
+
+async def test_each_iteration_has_its_own_trail(anyio_backend: str) -> None:
+    fetch = FakeList(THREE_PAGES)
+    paginator = Paginator(fetch, {}, items_key="jobs", decode=lambda d: d["id"])
+    assert await paginator.to_list() == [1, 2, 3]
+    assert await paginator.to_list() == [1, 2, 3]  # the same tokens again: a new iteration
+
+
+class EmptyPages:
+    """Answers `empty` empty pages, each with a new token, then one page with an item."""
+
+    def __init__(self, empty: int) -> None:
+        self.empty = empty
+        self.calls = 0
+
+    async def __call__(self, query: dict[str, Any]) -> dict[str, Any]:
+        self.calls += 1
+        if self.calls <= self.empty:
+            return {"jobs": [], "next_page_token": f"t{self.calls}"}
+        return {"jobs": [{"id": 9}]}
+
+
+async def test_empty_pages_below_the_cap_are_followed(anyio_backend: str) -> None:
+    fetch = EmptyPages(MAX_EMPTY_PAGES - 1)
+    paginator = Paginator(fetch, {}, items_key="jobs", decode=lambda d: d["id"])
+    assert await paginator.to_list() == [9]
+
+
+async def test_endless_empty_pages_stop_at_the_cap(anyio_backend: str) -> None:
+    fetch = EmptyPages(10**9)
+    paginator = Paginator(
+        fetch, {}, items_key="jobs", decode=lambda d: d["id"], endpoint="GET /runs/list"
+    )
+    with pytest.raises(DecodeError, match=f"GET /runs/list answered {MAX_EMPTY_PAGES} empty"):
+        await paginator.to_list()
+    assert fetch.calls == MAX_EMPTY_PAGES
+
+
+async def test_a_page_with_items_resets_the_count_of_empty_pages(anyio_backend: str) -> None:
+    calls = 0
+
+    async def fetch(query: dict[str, Any]) -> dict[str, Any]:
+        nonlocal calls
+        calls += 1
+        if calls > 3 * MAX_EMPTY_PAGES:
+            return {"jobs": []}
+        items = [{"id": calls}] if calls % (MAX_EMPTY_PAGES // 2) == 0 else []
+        return {"jobs": items, "next_page_token": f"t{calls}"}
+
+    paginator = Paginator(fetch, {}, items_key="jobs", decode=lambda d: d["id"])
+    assert len(await paginator.to_list()) == 6
+
+
+async def test_array_pages_that_add_nothing_forever_are_an_error(anyio_backend: str) -> None:
+    calls = 0
+
+    async def fetch(token: str | None) -> dict[str, Any]:
+        nonlocal calls
+        calls += 1
+        return {"job_id": 1, "settings": {"tasks": [1] if calls == 1 else []},
+                "next_page_token": f"t{calls}"}  # fmt: skip
+
+    with pytest.raises(DecodeError, match="empty pages in a row"):
+        await collect_pages(fetch, merge_job_page, endpoint="GET /jobs/get")
+    assert calls == MAX_EMPTY_PAGES + 1
+
+
+def test_merges_count_what_they_added() -> None:
+    job: dict[str, Any] = {"settings": {"tasks": [1]}}
+    assert merge_job_page(job, {"settings": {"tasks": [2, 3], "parameters": [4]}}) == 3
+    assert merge_job_page(job, {"settings": {}}) == 0
+    run: dict[str, Any] = {"tasks": [1]}
+    assert merge_run_page(run, {"tasks": [2], "repair_history": [5, 6]}) == 3
+    assert merge_run_page(run, {}) == 0
