@@ -550,6 +550,8 @@ _CONCURRENT_RUNS = re.compile(
     re.IGNORECASE,
 )
 _RETRY_DELAY = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
+_DELTA_SECONDS = re.compile(r"[0-9]+")
+"""RFC 9110 ``delay-seconds = 1*DIGIT``: ASCII digits only (no sign, fraction, exponent, ``_``)."""
 _REQUEST_ID_HEADERS = ("x-request-id", "x-databricks-request-id")
 _MAX_TEXT_MESSAGE = 500
 
@@ -680,27 +682,25 @@ def parse_retry_after(
 ) -> float | None:
     """Return the advised wait in seconds from ``Retry-After`` or a RetryInfo detail, if any.
 
-    ``Retry-After`` may be delta-seconds or an HTTP date (compared with `now`, a Unix time,
-    default the current time). Negative or unreadable values give None.
+    ``Retry-After`` is read as HTTP defines it: delay-seconds (ASCII digits only) or an HTTP
+    date (compared with `now`, a Unix time, default the current time). Anything else
+    (``1.5``, ``1_000``, ``1e3``, ``-5``) gives None rather than a guess: Python's `float`
+    would read ``1_000`` as a thousand seconds.
     """
     value = headers.get("retry-after")
     if value:
-        value = value.strip()
+        value = value.strip(" \t")
+        if _DELTA_SECONDS.fullmatch(value):
+            return float(int(value))
         try:
-            seconds = float(value)
-        except ValueError:
-            try:
-                when = email.utils.parsedate_to_datetime(value)
-            except (TypeError, ValueError, IndexError):
-                when = None
-            if when is not None and when.tzinfo is not None:
-                import time
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            when = None
+        if when is not None and when.tzinfo is not None:
+            import time
 
-                current = time.time() if now is None else now
-                return max(0.0, when.timestamp() - current)
-        else:
-            if seconds >= 0 and seconds == seconds and seconds != float("inf"):
-                return seconds
+            current = time.time() if now is None else now
+            return max(0.0, when.timestamp() - current)
     for detail in details:
         if str(detail.get("@type", "")).endswith("RetryInfo"):
             match = _RETRY_DELAY.match(str(detail.get("retry_delay", "")))

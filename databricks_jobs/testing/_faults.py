@@ -6,6 +6,7 @@ import dataclasses
 import fnmatch
 import itertools
 import json
+import math
 import random
 from collections import Counter
 from dataclasses import dataclass
@@ -65,7 +66,8 @@ class FaultRule:
     ``*``, as a glob over the whole path. `rate` is the chance (0..1) that a matching request
     gets the fault, drawn from the emulator's seeded generator. `times` caps how many faults
     the rule injects (None: no cap). `seconds` is the delay of ``latency`` and ``stall``;
-    `retry_after` adds a ``Retry-After`` header to ``429`` and ``503``. The ``token_*`` kinds
+    `retry_after` adds a ``Retry-After`` header to ``429`` and ``503`` (whole seconds,
+    rounded up, as HTTP allows). The ``token_*`` kinds
     (a malformed 200 answer of the OAuth token endpoint) apply to ``/oidc/v1/token`` unless
     `path` says otherwise.
 
@@ -252,8 +254,8 @@ def fault_response(rule: FaultRule, request_id: str) -> EmulatorResponse:
         return malformed_token_answer(rule.kind, request_id)
     headers = []
     if rule.retry_after is not None:
-        value = rule.retry_after
-        headers.append(("retry-after", str(int(value)) if value == int(value) else str(value)))
+        # HTTP allows whole seconds only: a fraction is rounded up, as a server would.
+        headers.append(("retry-after", str(max(0, math.ceil(rule.retry_after)))))
     if rule.kind == "429":
         return error_response(
             429,

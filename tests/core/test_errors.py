@@ -403,9 +403,18 @@ NOW = 1_700_000_000.0
     [
         ("3", 3.0),
         ("0", 0.0),
-        ("1.5", 1.5),
         ("  12 ", 12.0),
+        ("\t7", 7.0),
         ("120", 120.0),
+        ("007", 7.0),
+        # Only delay-seconds (ASCII digits) and HTTP dates are Retry-After (RFC 9110 10.2.3);
+        # Python's float would take each of these.
+        ("1_000", None),
+        ("1.5", None),
+        ("1e3", None),
+        ("+3", None),
+        ("\u0663", None),  # ARABIC-INDIC DIGIT THREE: str.isdigit says yes
+        ("infinity", None),
         ("-1", None),
         ("-0.5", None),
         ("soon", None),

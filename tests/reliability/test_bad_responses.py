@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import anyio
 import pytest
 
@@ -10,8 +12,10 @@ from databricks_jobs import (
     DecodeError,
     InternalError,
     OutcomeUnknown,
+    RequestTimeout,
     ResponseTooLarge,
     RetryPolicy,
+    Timeouts,
     VirtualClock,
     Workspace,
 )
@@ -132,3 +136,44 @@ async def test_huge_and_endless_bodies_are_refused(anyio_backend: str) -> None:
                 async with ws:
                     with anyio.fail_after(30), pytest.raises(ResponseTooLarge, match="50000"):
                         await ws.request("GET", "/api/2.2/jobs/list")
+
+
+@pytest.mark.parametrize("header", ["1_000", "1e3", "1000.0", "+1000", "\u0661\u0660\u0660\u0660"])
+async def test_retry_after_outside_the_http_grammar_is_not_guessed(
+    anyio_backend: str, header: str
+) -> None:
+    """``Retry-After: 1_000`` is no delay at all: the ordinary backoff applies, not 1000 s."""
+    answers = iter([429, 200])
+
+    async def throttle_once(exchange: Exchange) -> None:
+        status = next(answers)
+        body = b'{"error_code": "REQUEST_LIMIT_EXCEEDED", "message": "slow"}'
+        await exchange.respond(status, body if status == 429 else b"{}", {"retry-after": header})
+
+    clock = VirtualClock()
+    async with loopback_server(throttle_once) as server:
+        ws = Workspace(host=server.url, token="t", clock=clock, env={})
+        async with ws:
+            assert await ws.request("GET", "/api/2.2/jobs/list") == {}
+    assert len(server.requests) == 2
+    # The default backoff (0.5 s plus up to 1 s of jitter), under the 1 s pause a 429
+    # without a usable Retry-After puts on the gate; a thousand seconds capped would be 60.
+    assert clock.now() <= 1.5
+
+
+async def test_timeout_messages_say_what_timed_out(anyio_backend: str) -> None:
+    """The timeout exceptions of the HTTP libraries often have an empty message."""
+
+    async def never_answer(exchange: Exchange) -> None:
+        await anyio.sleep_forever()
+
+    for transport in transports(anyio_backend):
+        async with loopback_server(never_answer) as server:
+            ws = workspace(server.url, transport, timeouts=Timeouts(read=0.05))
+            async with ws:
+                with pytest.raises(RequestTimeout) as caught:
+                    await ws.request("GET", "/api/2.2/jobs/list")
+        message = str(caught.value)
+        assert caught.value.attempts == 2, transport
+        assert re.fullmatch(r"GET /api/2\.2/jobs/list: read timeout\W+\w+.* \(after 2 attempts\)",
+                            message), (transport, message)  # fmt: skip
