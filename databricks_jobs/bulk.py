@@ -28,11 +28,12 @@ from typing import Generic, TypeVar
 import anyio
 import attrs
 
-from ._config import Seconds, seconds
+from ._config import Seconds
 from ._errors import (
     DatabricksError,
     NotFound,
     ServerError,
+    SpecError,
     TooManyRequests,
     TransportError,
     WaitTimeout,
@@ -41,7 +42,12 @@ from ._outcome import RunOutcome, run_outcome
 from ._workspace import Workspace
 from .models import Run, RunNow, SubmitRun
 from .resources import StartedRun
-from .resources._common import new_idempotency_token
+from .resources._common import (
+    argument_seconds,
+    check_positive_id,
+    new_idempotency_token,
+    optional_seconds,
+)
 
 __all__ = [
     "Batch",
@@ -153,8 +159,8 @@ class Batch(Generic[R]):
         concurrency: int = 16,
         on_progress: ProgressCallback | None = None,
     ) -> None:
-        if not isinstance(concurrency, int) or concurrency < 1:
-            raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
+        if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
+            raise SpecError(f"must be a positive integer, got {concurrency!r}", field="concurrency")
         self.requests: list[R] = with_tokens(requests)
         self.results: list[BulkResult[R]] = [
             BulkResult(index, request) for index, request in enumerate(self.requests)
@@ -311,10 +317,19 @@ async def wait(
     `Runs.wait`. After `timeout` seconds it raises `WaitTimeout` naming how many runs are
     still going.
     """
-    pending = dict.fromkeys(int(r) for r in run_ids)
-    interval = seconds(poll, name="poll")
+    interval = argument_seconds(poll, name="poll")
+    limit = optional_seconds(timeout, name="timeout")
+    if (
+        not isinstance(fetch_concurrency, int)
+        or isinstance(fetch_concurrency, bool)
+        or fetch_concurrency < 1
+    ):
+        raise SpecError(
+            f"must be a positive integer, got {fetch_concurrency!r}", field="fetch_concurrency"
+        )
+    pending = dict.fromkeys(check_positive_id(r, name="run_ids") for r in run_ids)
     clock = ws.clock
-    deadline = None if timeout is None else clock.now() + seconds(timeout, name="timeout")
+    deadline = None if limit is None else clock.now() + limit
     limiter = anyio.Semaphore(fetch_concurrency)
     list_pages: int | None = None  # what listing the active runs cost last time
     while pending:

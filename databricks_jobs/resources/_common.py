@@ -13,6 +13,7 @@ from .._errors import DecodeError, SpecError
 
 __all__ = [
     "StartedRun",
+    "argument_seconds",
     "as_dict",
     "as_list",
     "enum_text",
@@ -21,6 +22,7 @@ __all__ = [
     "new_idempotency_token",
     "optional_seconds",
     "required_id",
+    "wait_times",
 ]
 
 
@@ -63,9 +65,33 @@ def check_positive_id(value: Any, *, name: str) -> int:
     return value
 
 
+def argument_seconds(value: Seconds, *, name: str) -> float:
+    """Seconds from a number or timedelta; anything else is a `SpecError` naming the argument."""
+    try:
+        return seconds(value, name=name)
+    except (TypeError, ValueError):
+        raise SpecError(
+            f"must be a duration of zero seconds or more (a number or a timedelta), got {value!r}",
+            field=name,
+        ) from None
+
+
 def optional_seconds(value: Seconds | None, *, name: str) -> float | None:
-    """Seconds from a number or timedelta; None stays None."""
-    return None if value is None else seconds(value, name=name)
+    """Seconds from a number or timedelta (see `argument_seconds`); None stays None."""
+    return None if value is None else argument_seconds(value, name=name)
+
+
+def wait_times(
+    timeout: Seconds | None, poll: Seconds, max_poll: Seconds = 30.0
+) -> tuple[float | None, float, float]:
+    """The checked times of a wait: deadline (None: none), first poll, longest poll.
+
+    The ``*_and_wait`` methods call it before starting anything, so a bad argument never
+    leaves a run started and unwatched.
+    """
+    limit = optional_seconds(timeout, name="timeout")
+    interval = argument_seconds(poll, name="poll")
+    return limit, interval, max(interval, argument_seconds(max_poll, name="max_poll"))
 
 
 def required_id(value: int | None, name: str) -> int:

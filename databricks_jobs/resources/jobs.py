@@ -47,6 +47,7 @@ from ._common import (
     check_positive_id,
     new_idempotency_token,
     required_id,
+    wait_times,
 )
 from .runs import Runs
 
@@ -246,6 +247,7 @@ class Jobs:
         cancel_on_timeout: bool = False,
     ) -> Run:
         """Trigger a run and wait for it to finish (see `Runs.wait`)."""
+        wait_times(timeout, poll)
         started = await self.run_now(
             job_id, job_parameters=job_parameters, only=only, idempotency_token=idempotency_token
         )

@@ -11,7 +11,7 @@ from typing import Any, Final, TypeAlias
 import attrs
 
 from .._api import ApiClient
-from .._config import Seconds, seconds
+from .._config import Seconds
 from .._errors import (
     InvalidParameterValue,
     RunFailed,
@@ -48,8 +48,8 @@ from ._common import (
     check_positive_id,
     enum_text,
     new_idempotency_token,
-    optional_seconds,
     required_id,
+    wait_times,
 )
 
 __all__ = ["Runs", "UpdateCallback", "failed_tasks"]
@@ -96,6 +96,7 @@ class Runs:
         cancel_on_timeout: bool = False,
     ) -> Run:
         """Submit a run and wait for it to finish (see `wait`)."""
+        wait_times(timeout, poll)
         started = await self.submit(run, idempotency_token=idempotency_token)
         return await self.wait(
             started.run_id,
@@ -310,9 +311,7 @@ class Runs:
         run is cancelled on timeout; cancelling the task that awaits never cancels the run.
         """
         run_id = check_positive_id(run_id, name="run_id")
-        limit = optional_seconds(timeout, name="timeout")
-        interval = seconds(poll, name="poll")
-        ceiling = max(interval, seconds(max_poll, name="max_poll"))
+        limit, interval, ceiling = wait_times(timeout, poll, max_poll)
         clock = self._api.clock
         deadline = None if limit is None else clock.now() + limit
         last: Run | None = None
@@ -377,6 +376,7 @@ class Runs:
         on_update: UpdateCallback | None = None,
     ) -> Run:
         """Repair a run (see `repair`) and wait for the repaired run to finish."""
+        wait_times(timeout, poll)
         await self.repair(
             run_id,
             rerun_tasks=rerun_tasks,
@@ -396,6 +396,7 @@ class Runs:
         self, run_id: int, *, timeout: Seconds | None = None, poll: Seconds = 2.0
     ) -> Run:
         """Cancel a run and wait until it has ended; return it (no `RunFailed`)."""
+        wait_times(timeout, poll)
         await self.cancel(run_id)
         return await self.wait(run_id, timeout=timeout, poll=poll, raise_on_failure=False)
 

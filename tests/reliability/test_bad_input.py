@@ -1,6 +1,6 @@
 """Invalid specs and arguments are refused before anything is sent, naming the field.
 
-Each is refused with `SpecError` or `ValueError`; nothing else escapes.
+Each is refused with `SpecError` (a `ValueError` too) naming the field; nothing else escapes.
 """
 
 from __future__ import annotations
@@ -205,6 +205,24 @@ BAD_ARGUMENTS: dict[str, tuple[Call, str]] = {
     "bulk concurrency": (lambda ws: bulk.run_now_batch(ws, [1], concurrency=0), "concurrency"),
     "max items": (lambda ws: ws.jobs.list(max_items=-1), "max_items"),
     "wait poll": (lambda ws: ws.runs.wait(1, poll=-1), "poll"),
+    "wait timeout": (lambda ws: ws.runs.wait(1, timeout=-1), "timeout"),
+    "wait timeout not a number": (lambda ws: ws.runs.wait(1, timeout="soon"), "timeout"),  # type: ignore[arg-type]
+    "wait max poll": (lambda ws: ws.runs.wait(1, max_poll=float("nan")), "max_poll"),
+    # The *_and_wait methods check the wait before starting anything.
+    "run now and wait timeout": (lambda ws: ws.jobs.run_now_and_wait(1, timeout=-1), "timeout"),
+    "submit and wait poll": (
+        lambda ws: ws.runs.submit_and_wait(SubmitRun(tasks=[]), poll=-1),
+        "poll",
+    ),
+    "repair and wait timeout": (
+        lambda ws: ws.runs.repair_and_wait(1, rerun_tasks=["a"], timeout=-1),
+        "timeout",
+    ),
+    "cancel and wait timeout": (lambda ws: ws.runs.cancel_and_wait(1, timeout=-1), "timeout"),
+    "bulk wait timeout": (lambda ws: anext(bulk.wait(ws, [1], timeout=-1)), "timeout"),
+    "bulk wait poll": (lambda ws: anext(bulk.wait(ws, [1], poll=-5)), "poll"),
+    "bulk wait fetches": (lambda ws: anext(bulk.wait(ws, [1], fetch_concurrency=0)), "fetch"),
+    "bulk wait run id": (lambda ws: anext(bulk.wait(ws, [0])), "run_ids"),
 }
 
 
@@ -221,8 +239,10 @@ def test_bad_arguments_are_refused_before_sending(name: str) -> None:
 
     async def attempt() -> None:
         async with quiet_workspace(sent) as ws:
-            with pytest.raises(ValueError, match=re.escape(field)):
+            with pytest.raises(SpecError, match=re.escape(field)) as caught:
                 await _call(call, ws)
+        assert caught.value.field is not None
+        assert caught.value.field.startswith(field)
 
     anyio.run(attempt)
     assert sent == []
