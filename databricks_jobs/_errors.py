@@ -35,7 +35,8 @@
     │       └── GatewayTimeout         504
     └── WaitError
         ├── RunFailed                a waited run ended other than SUCCESS; .run, .outcome
-        └── WaitTimeout              a wait outlived its deadline; .run (last seen)
+        └── WaitTimeout              a wait outlived its deadline; .run (last seen),
+                                     .cancel_error (a cancel on timeout that failed)
 
 `error_from_response` decides, in this order: known path and message overrides, 429 message
 patterns, the body's ``error_code``, then the HTTP status.
@@ -496,10 +497,17 @@ class RunFailed(WaitError):
 
 
 class WaitTimeout(WaitError, TimeoutError):
-    """A wait outlived its deadline. `run` is the last state seen (None if never read)."""
+    """A wait outlived its deadline. `run` is the last state seen (None if never read).
 
-    def __init__(self, message: str, *, run: Any = None) -> None:
+    `cancel_error` is the error of the cancel a wait with ``cancel_on_timeout`` sent, when
+    that cancel failed (the run may still be going); None otherwise.
+    """
+
+    def __init__(
+        self, message: str, *, run: Any = None, cancel_error: DatabricksError | None = None
+    ) -> None:
         self.run = run
+        self.cancel_error = cancel_error
         super().__init__(message)
 
 

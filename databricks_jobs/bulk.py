@@ -30,8 +30,8 @@ import attrs
 
 from ._config import Seconds
 from ._errors import (
+    ClientClosedError,
     DatabricksError,
-    NotFound,
     ServerError,
     SpecError,
     TooManyRequests,
@@ -283,7 +283,10 @@ async def submit(
 class FinishedRun:
     """A run that `wait` saw finish: the whole run and what its state means.
 
-    `error` is set (and `run` None) when the run could not be read, e.g. it was deleted.
+    `error` is set (and `run` and `outcome` None) when the run could not be read and `wait`
+    stopped waiting for it: it no longer exists (`NotFound`), or reading it failed in a way
+    that waiting will not mend (`PermissionDenied`, a `DecodeError` for a body that is not
+    the run, ...).
     """
 
     run_id: int
@@ -298,6 +301,9 @@ class FinishedRun:
 
 
 _TRANSIENT = (TransportError, ServerError, TooManyRequests)
+"""Errors `wait` outlives: it reads again next cycle."""
+_CLIENT_UNUSABLE = (ClientClosedError,)
+"""Errors of the Workspace, not of a run: `wait` raises them (after what finished)."""
 
 
 async def wait(
@@ -314,8 +320,12 @@ async def wait(
     page: ⌈active runs / 25⌉ requests) and reads, once, each awaited run that is no longer
     active (``runs/get``, whole). When fewer runs are left than the last listing took
     pages, it reads those runs directly instead. Outcomes follow `run_outcome`, as in
-    `Runs.wait`. After `timeout` seconds it raises `WaitTimeout` naming how many runs are
-    still going.
+    `Runs.wait`. Transient errors (5xx, 429, transport failures) are outlived: the runs are
+    read again next cycle. A run that cannot be read for another reason is yielded with its
+    typed error (`FinishedRun.error`), and every run that finished in the same cycle is
+    yielded too. A listing that fails for good raises its `DatabricksError` after what
+    finished before it. After `timeout` seconds it raises `WaitTimeout` naming how many runs
+    are still going.
     """
     interval = argument_seconds(poll, name="poll")
     limit = optional_seconds(timeout, name="timeout")
@@ -345,12 +355,15 @@ async def wait(
         except _TRANSIENT:
             candidates = []
         finished: dict[int, FinishedRun] = {}
+        unusable: list[DatabricksError] = []  # the Workspace itself can no longer be used
         async with anyio.create_task_group() as tg:
             for run_id in candidates:
-                tg.start_soon(_read_if_finished, ws, run_id, limiter, finished)
+                tg.start_soon(_read_if_finished, ws, run_id, limiter, finished, unusable)
         for run_id in [r for r in pending if r in finished]:
             del pending[run_id]
             yield finished[run_id]
+        if unusable:
+            raise unusable[0]
         if not pending:
             return
         now = clock.now()
@@ -361,17 +374,28 @@ async def wait(
 
 
 async def _read_if_finished(
-    ws: Workspace, run_id: int, limiter: anyio.Semaphore, finished: dict[int, FinishedRun]
+    ws: Workspace,
+    run_id: int,
+    limiter: anyio.Semaphore,
+    finished: dict[int, FinishedRun],
+    unusable: list[DatabricksError],
 ) -> None:
-    """Read one run; record it in `finished` if it has ended (or no longer exists)."""
+    """Read one run; record it in `finished` if it has ended or cannot be read for good.
+
+    Never raises a `DatabricksError`, which would lose the other runs' results in an
+    exception group: an error of the Workspace itself (closed) goes to `unusable`.
+    """
     async with limiter:
         try:
             run = await ws.runs.get(run_id)
-        except NotFound as exc:
-            finished[run_id] = FinishedRun(run_id, None, None, exc)
-            return
         except _TRANSIENT:
             return  # read it again next cycle
+        except _CLIENT_UNUSABLE as exc:
+            unusable.append(exc)
+            return
+        except DatabricksError as exc:  # deleted, forbidden, unreadable: waiting won't mend it
+            finished[run_id] = FinishedRun(run_id, None, None, exc)
+            return
     outcome = run_outcome(run)
     if outcome.finished:
         finished[run_id] = FinishedRun(run_id, run, outcome)

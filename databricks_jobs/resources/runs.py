@@ -13,6 +13,7 @@ import attrs
 from .._api import ApiClient
 from .._config import Seconds
 from .._errors import (
+    DatabricksError,
     InvalidParameterValue,
     RunFailed,
     ServerError,
@@ -62,6 +63,8 @@ logger = logging.getLogger("databricks_jobs.wait")
 BASE: Final = "/api/2.2/jobs/runs"
 RUNS_PAGE_LIMIT: Final = (1, 25)
 _MULTI_TASK_OUTPUT = ("multiple tasks", "multi-task", "multitask")
+_TRANSIENT: Final = (TransportError, ServerError, TooManyRequests)
+"""Errors a wait outlives: it reads again after the next pause, until its deadline."""
 
 
 class Runs:
@@ -303,40 +306,48 @@ class Runs:
 
         Polls ``runs/get`` every `poll` seconds, growing by half each time up to `max_poll`,
         with jitter, on the Workspace clock; `on_update` (sync or async) sees every polled
-        run. Transient errors while polling are retried under the retry policy and then
-        tolerated until the deadline. Raises `RunFailed` (carrying the run and the failed
-        tasks with their messages) when the run ends other than in success, unless
-        `raise_on_failure` is False, and `WaitTimeout` (carrying the last run seen) after
-        `timeout` seconds; None waits as long as it takes. With `cancel_on_timeout` the
-        run is cancelled on timeout; cancelling the task that awaits never cancels the run.
+        run. Once the run has ended, it is read whole (every 2.2 array page). Transient
+        errors of any of these reads are retried under the retry policy and then tolerated
+        until the deadline. Raises `RunFailed` (carrying the run and the failed tasks with
+        their messages) when the run ends other than in success, unless `raise_on_failure`
+        is False, and `WaitTimeout` (carrying the last run seen, the last error as its
+        cause) after `timeout` seconds; None waits as long as it takes. With
+        `cancel_on_timeout` a run still going at the deadline is cancelled; a cancel that
+        fails is on the `WaitTimeout` (`cancel_error`), never raised in its place.
+        Cancelling the task that awaits never cancels the run.
         """
         run_id = check_positive_id(run_id, name="run_id")
         limit, interval, ceiling = wait_times(timeout, poll, max_poll)
         clock = self._api.clock
         deadline = None if limit is None else clock.now() + limit
         last: Run | None = None
+        ended: RunOutcome | None = None  # what the run ended in, once a poll saw it end
+        failure: DatabricksError | None = None  # the transient error of the latest read
         while True:
             try:
+                if ended is not None:
+                    return self._result(run_id, await self.get(run_id), ended, raise_on_failure)
                 last = await self._poll(run_id)
-            except (TransportError, ServerError, TooManyRequests) as exc:
-                logger.debug("run %d: poll failed (%s); trying again", run_id, type(exc).__name__)
+            except _TRANSIENT as exc:
+                failure = exc
+                logger.debug("run %d: reading it failed (%s); trying again", run_id, exc)
             else:
+                failure = None
                 if on_update is not None:
                     result = on_update(last)
                     if inspect.isawaitable(result):
                         await result
                 outcome = run_outcome(last)
                 if outcome.finished:
-                    return await self._finish(run_id, outcome, raise_on_failure)
+                    ended = outcome
+                    continue  # read it whole at once
             now = clock.now()
             if deadline is not None and now >= deadline:
-                if cancel_on_timeout:
-                    await self.cancel(run_id)
-                raise WaitTimeout(
-                    f"run {run_id} did not finish within {limit:g} s"
-                    + (" (cancelled)" if cancel_on_timeout else ""),
-                    run=last,
+                assert limit is not None
+                timed_out = await self._timed_out(
+                    run_id, limit, last, ended, failure, cancel=cancel_on_timeout
                 )
+                raise timed_out from failure
             pause = interval * random.uniform(0.9, 1.1)
             if deadline is not None:
                 pause = min(pause, deadline - now)
@@ -348,8 +359,7 @@ class Runs:
         data = await self._api.call("GET", f"{BASE}/get", query={"run_id": run_id})
         return structure(data, Run)
 
-    async def _finish(self, run_id: int, outcome: RunOutcome, raise_on_failure: bool) -> Run:
-        run = await self.get(run_id)
+    def _result(self, run_id: int, run: Run, outcome: RunOutcome, raise_on_failure: bool) -> Run:
         if raise_on_failure and not outcome.succeeded:
             failed = failed_tasks(run)
             where = f" ({run.run_page_url})" if run.run_page_url else ""
@@ -361,6 +371,36 @@ class Runs:
                 failed_tasks=failed,
             )
         return run
+
+    async def _timed_out(
+        self,
+        run_id: int,
+        limit: float,
+        last: Run | None,
+        ended: RunOutcome | None,
+        failure: DatabricksError | None,
+        *,
+        cancel: bool,
+    ) -> WaitTimeout:
+        """The `WaitTimeout` of a wait; cancels a run still going when asked to."""
+        if ended is not None:  # never cancel a run that has ended
+            return WaitTimeout(
+                f"run {run_id} ended ({ended.describe()}), but reading it whole kept failing "
+                f"until the deadline of {limit:g} s: {failure}",
+                run=last,
+            )
+        message = f"run {run_id} did not finish within {limit:g} s"
+        if failure is not None:
+            message += f" (the last poll failed: {failure})"
+        if not cancel:
+            return WaitTimeout(message, run=last)
+        try:
+            await self.cancel(run_id)
+        except DatabricksError as exc:
+            return WaitTimeout(
+                f"{message}; cancelling it failed: {exc}", run=last, cancel_error=exc
+            )
+        return WaitTimeout(f"{message} (cancelled)", run=last)
 
     async def repair_and_wait(
         self,
