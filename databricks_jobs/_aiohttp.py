@@ -19,6 +19,7 @@ import yarl
 
 from ._config import PoolLimits
 from ._errors import (
+    ClientClosedError,
     ConnectionFailed,
     DatabricksError,
     RequestTimeout,
@@ -49,6 +50,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._max_body = max_body
         self._ssl = verify
         self._session: aiohttp.ClientSession | None = None
+        self._closed = False
         # aiohttp has no pool timeout of its own: requests wait for a connection here.
         self._slots = anyio.Semaphore(limits.max_connections)
 
@@ -81,6 +83,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             self._slots.release()
 
     async def _send(self, request: httpx.Request, timeouts: dict[str, Any]) -> httpx.Response:
+        if self._closed:  # never open a session again after close (it would never be closed)
+            raise ClientClosedError()
         session = self._session or self._open()
         connect, read = timeouts.get("connect"), timeouts.get("read")
         timeout = aiohttp.ClientTimeout(
@@ -140,7 +144,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         return bytes(body)
 
     async def aclose(self) -> None:
-        """Close the session and its connections."""
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        """Close the session and its connections; later requests raise `ClientClosedError`."""
+        self._closed = True
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()

@@ -2,7 +2,8 @@
 
 Every request of a Workspace goes through `call`: a single call from a web handler, a poll
 of a waiter, each item of a bulk batch. GET parameters go in the query string (booleans as
-``true``/``false``), bodies are JSON, and only what the caller set is sent.
+``true``/``false``), bodies are JSON, and only what the caller set is sent. Each call runs
+in a cancel scope that carries its total deadline and that `ApiClient.aclose` cancels.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ import httpx
 from ._clock import Clock
 from ._errors import (
     ApiError,
+    ClientClosedError,
     DecodeError,
+    OutcomeUnknown,
     RateLimited,
     RequestTimeout,
     SpecError,
@@ -33,6 +36,7 @@ from ._errors import (
     without_secrets,
 )
 from ._http import HttpClient
+from ._inflight import InFlight, sending
 from ._limits import BackoffGate, RateLimiter, RateLimits, endpoint_of
 from ._pagination import Paginator, collect_pages
 from ._retry import RetryPolicy, call_with_retries
@@ -134,6 +138,7 @@ class ApiClient:
         self.debug_headers = debug_headers
         self.limiter = RateLimiter(rate_limits or RateLimits(), clock)
         self.gate = BackoffGate(clock)
+        self._in_flight = InFlight()
 
     def build_request(
         self,
@@ -177,6 +182,7 @@ class ApiClient:
         if captured is not None:
             captured.append(request)
             raise DryRunStop(f"{request.method} {path} captured, not sent")
+        self.http.check_usable()  # closed, or another event loop's: refused before waiting
         safe = request.method in SAFE_METHODS if idempotent is None else idempotent
         endpoint = endpoint_of(path)
         attempt_number = 0
@@ -196,20 +202,26 @@ class ApiClient:
             method=request.method,
             path=path,
         )
-        if self.total_timeout is None:
+        with self._in_flight.track(self.total_timeout) as call:
             return await retried
-        try:
-            with anyio.fail_after(self.total_timeout):
-                return await retried
-        except TimeoutError:
-            raise RequestTimeout(
-                f"no answer within the total deadline of {self.total_timeout:g} s "
-                f"({attempt_number} attempt{'s' if attempt_number != 1 else ''})",
-                phase="total",
-                method=request.method,
-                path=path,
-                request_sent=attempt_number > 0,
-            ) from None
+        # The call's scope was cancelled: by aclose, or at the total deadline.
+        if call.closed:
+            await anyio.lowlevel.checkpoint_if_cancelled()  # the caller's own cancel wins
+            if call.closed_while_sending and not safe:
+                closed = ClientClosedError(
+                    "the Workspace was closed while this request was being sent"
+                )
+                raise OutcomeUnknown(request.method, path, closed)
+            raise ClientClosedError()
+        assert self.total_timeout is not None
+        raise RequestTimeout(
+            f"no answer within the total deadline of {self.total_timeout:g} s "
+            f"({attempt_number} attempt{'s' if attempt_number != 1 else ''})",
+            phase="total",
+            method=request.method,
+            path=path,
+            request_sent=attempt_number > 0,
+        )
 
     def paginate(
         self,
@@ -257,10 +269,17 @@ class ApiClient:
         merged = await collect_pages(page, merge, endpoint=f"GET {path}")
         return structure(merged, into)
 
+    async def aclose(self) -> None:
+        """End every call in progress (see `Workspace.aclose`), then close the transport."""
+        self.http.check_closable()
+        await self._in_flight.close()
+        await self.http.aclose()
+
     async def _send_once(self, request: httpx.Request, attempt_number: int) -> JSONObject:
         started = time.perf_counter()
         try:
-            response = await self.http.send(request, auth=self.auth)
+            with sending():  # from here the request may leave (closing it then is ambiguous)
+                response = await self.http.send(request, auth=self.auth)
         except Exception as exc:
             self._log(request, f"failed ({type(exc).__name__})", started, attempt_number)
             raise

@@ -10,6 +10,8 @@
     ├── DecodeError (ValueError)     a payload that cannot become the model asked for
     │   └── ResponseTooLarge         a response body over max_response_bytes
     ├── ClientClosedError            a Workspace used after aclose()
+    ├── EventLoopError               a Workspace used from another event loop than its own,
+    │                                or the aiohttp transport under trio
     ├── OutcomeUnknown               a non-idempotent request failed ambiguously: it may have
     │                                been applied, so it was not retried (see .error)
     ├── TransportError               no usable HTTP response
@@ -66,6 +68,7 @@ __all__ = [
     "ConnectionFailed",
     "DatabricksError",
     "DecodeError",
+    "EventLoopError",
     "GatewayTimeout",
     "InternalError",
     "InvalidParameterValue",
@@ -164,7 +167,35 @@ class ResponseTooLarge(DecodeError):
 
 
 class ClientClosedError(DatabricksError, RuntimeError):
-    """The Workspace was used after `aclose()` (or after its `async with` block ended)."""
+    """The Workspace was used after `aclose()` (or after its `async with` block ended).
+
+    Calls still waiting when it closed (for the back-off gate, the rate limiter, a
+    connection slot, a retry) fail with it too; none of them had been sent.
+    """
+
+    request_sent = False
+
+    def __init__(
+        self,
+        message: str = (
+            "this Workspace is closed (aclose() was called or its async with block ended); "
+            "create a new Workspace"
+        ),
+    ) -> None:
+        super().__init__(message)
+
+
+class EventLoopError(DatabricksError, RuntimeError):
+    """A Workspace was used from an event loop other than the one it belongs to.
+
+    A Workspace belongs to the event loop it is first used (or entered) in: its connections
+    and the tasks waiting on them live there. Each ``asyncio.run``/``anyio.run``/``trio.run``
+    starts a new loop, so create the Workspace inside the function it runs (or keep one loop
+    alive). Also raised for the aiohttp transport under trio, which runs on asyncio only.
+    Nothing was sent.
+    """
+
+    request_sent = False
 
 
 class OutcomeUnknown(DatabricksError):

@@ -10,6 +10,11 @@ we ship, from their own progress records (httpcore trace events, aiohttp trace s
 reported as ``request_sent`` on `ConnectionFailed` / `RequestTimeout`. Exception classes are
 not trusted for this: an aiohttp-backed transport can report a connection dropped after a
 full request as a connect timeout.
+
+A client belongs to the event loop it is first used in (`HttpClient.check_usable`): its
+connections live there. Use from another loop raises `EventLoopError`; binding the loop is
+guarded by a lock, so two threads that start using one client at once cannot both create a
+transport. After `aclose` nothing is reopened.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from __future__ import annotations
 import asyncio
 import platform
 import ssl
+import sys
+import threading
 from collections.abc import AsyncIterator, Mapping
 from typing import Any, Final, Literal, TypeAlias
 
@@ -29,6 +36,7 @@ from ._errors import (
     ConfigError,
     ConnectionFailed,
     DatabricksError,
+    EventLoopError,
     RequestTimeout,
     ResponseTooLarge,
     TransportError,
@@ -37,7 +45,13 @@ from ._errors import (
 from ._slots import take_slot
 from ._version import __version__
 
-__all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "HttpClient", "TransportChoice", "user_agent"]
+__all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "HttpClient",
+    "TransportChoice",
+    "current_loop",
+    "user_agent",
+]
 
 TransportChoice: TypeAlias = "Literal['auto', 'httpx', 'aiohttp'] | httpx.AsyncBaseTransport"
 _TRANSPORT_NAMES: Final = ("auto", "httpx", "aiohttp")
@@ -53,6 +67,25 @@ _TIMEOUT_PHASES: Final[Mapping[type[httpx.TimeoutException], Phase]] = {
     httpx.WriteTimeout: "write",
     httpx.PoolTimeout: "pool",
 }
+
+
+def current_loop() -> object:
+    """The running event loop: asyncio's loop, or the token of trio's run."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    trio = sys.modules.get("trio")
+    if trio is not None:
+        try:
+            return trio.lowlevel.current_trio_token()
+        except RuntimeError:
+            pass
+    raise EventLoopError("no event loop is running: call the Workspace from async code")
+
+
+def _loop_name(loop: object) -> str:
+    return "asyncio" if isinstance(loop, asyncio.AbstractEventLoop) else "trio"
 
 
 def user_agent(extra: str | None = None) -> str:
@@ -114,6 +147,7 @@ class TracingHTTPTransport(httpx.AsyncBaseTransport):
     """
 
     def __init__(self, *, limits: PoolLimits, verify: ssl.SSLContext) -> None:
+        self._closed = False
         self._slots = anyio.Semaphore(limits.max_connections)
         self._inner = httpx.AsyncHTTPTransport(
             verify=verify,
@@ -131,6 +165,8 @@ class TracingHTTPTransport(httpx.AsyncBaseTransport):
         request.extensions = {**request.extensions, "trace": progress.trace}
         await take_slot(self._slots, request.extensions.get("timeout", {}).get("pool"))
         try:
+            if self._closed:  # a request that waited for a slot while the pool closed
+                raise ClientClosedError()
             response = await self._send(request, progress)
         except BaseException:
             self._slots.release()
@@ -157,7 +193,8 @@ class TracingHTTPTransport(httpx.AsyncBaseTransport):
         raise error
 
     async def aclose(self) -> None:
-        """Close the pooled connections."""
+        """Close the pooled connections; later requests raise `ClientClosedError`."""
+        self._closed = True
         await self._inner.aclose()
 
 
@@ -233,6 +270,9 @@ class HttpClient:
         self._ours = False
         self._transport_name: str | None = None
         self._closed = False
+        self._closing: anyio.Event | None = None
+        self._loop: object | None = None  # the event loop this client belongs to
+        self._lock = threading.Lock()  # binds the loop: two threads may race to first use
 
     @property
     def transport_name(self) -> str | None:
@@ -307,30 +347,52 @@ class HttpClient:
             error = _from_httpx(exc, sent=sent, method=request.method, path=request.url.path)
         raise error  # outside the except clause: the httpx text is not chained (see above)
 
-    def _transport_for_loop(self) -> httpx.AsyncBaseTransport:
+    def check_usable(self) -> None:
+        """Refuse use after `aclose` or from another event loop; bind the loop at first use."""
         if self._closed:
-            raise ClientClosedError(
-                "this Workspace is closed (aclose() was called or its async with block ended); "
-                "create a new Workspace"
-            )
-        if self._transport is None:
-            self._transport = self._make_transport()
-        return self._transport
+            raise ClientClosedError()
+        loop = current_loop()
+        if loop is self._loop:
+            return
+        with self._lock:  # another thread's loop may be binding at this very moment
+            if self._loop is None:
+                self._loop = loop
+                return
+            bound = self._loop
+        raise EventLoopError(
+            f"this Workspace belongs to another event loop ({_loop_name(bound)}) than the "
+            f"one running now ({_loop_name(loop)}): each asyncio.run(), anyio.run() or "
+            "trio.run() starts a new loop. Create the Workspace inside the async function "
+            "the loop runs (async with Workspace(...) as ws), one per loop: per script run, "
+            "per task of a task queue that runs each task in its own loop; in a notebook, "
+            "await in cells instead of calling asyncio.run()"
+        )
+
+    def _transport_for_loop(self) -> httpx.AsyncBaseTransport:
+        transport = self._transport
+        if transport is not None and not self._closed and current_loop() is self._loop:
+            return transport
+        self.check_usable()
+        with self._lock:
+            if self._transport is None:
+                self._transport = self._make_transport()
+            return self._transport
 
     def _make_transport(self) -> httpx.AsyncBaseTransport:
         choice = self._choice
         if not isinstance(choice, str):
             self._transport_name = type(choice).__name__
             return choice
-        self._ours = True
+        on_asyncio = isinstance(self._loop, asyncio.AbstractEventLoop)
         if choice == "auto":
-            choice = "aiohttp" if _running_on_asyncio() and _aiohttp_available() else "httpx"
+            choice = "aiohttp" if on_asyncio and _aiohttp_available() else "httpx"
         if choice == "aiohttp":
-            if not _running_on_asyncio():
-                raise RuntimeError(
+            if not on_asyncio:
+                raise EventLoopError(
                     "the aiohttp transport runs only on asyncio; use transport='httpx' (or "
-                    "'auto') under trio"
+                    "'auto', which picks httpx's transport) under trio"
                 )
+            self._ours = True
             from ._aiohttp import AiohttpTransport
 
             self._transport_name = "aiohttp"
@@ -339,6 +401,7 @@ class HttpClient:
                 verify=self._ssl_context(),
                 max_body=self.max_response_bytes,
             )
+        self._ours = True
         self._transport_name = "httpx"
         return TracingHTTPTransport(limits=self.limits, verify=self._ssl_context())
 
@@ -349,13 +412,38 @@ class HttpClient:
             return ssl.create_default_context(cafile=self._verify)
         return httpx.create_ssl_context()
 
+    def check_closable(self) -> None:
+        """Refuse to close from another event loop than the one whose connections these are."""
+        if self._closed or self._loop is None:
+            return
+        loop = current_loop()
+        if loop is not self._loop:
+            raise EventLoopError(
+                f"this Workspace belongs to another event loop ({_loop_name(self._loop)}) "
+                f"than the one running now ({_loop_name(loop)}); close it (aclose(), or the "
+                "end of its async with block) in the loop that used it"
+            )
+
     async def aclose(self) -> None:
-        """Close the transport and its connections; later requests raise `ClientClosedError`."""
-        self._closed = True
-        transport, self._transport = self._transport, None
-        if transport is not None:
+        """Close the transport and its connections; later requests raise `ClientClosedError`.
+
+        Safe to call more than once and from several tasks: each returns once it is closed.
+        """
+        self.check_closable()
+        if self._closing is not None:  # closing already, or closed
             with anyio.CancelScope(shield=True):
-                await transport.aclose()
+                await self._closing.wait()
+            return
+        self._closing = anyio.Event()
+        self._closed = True
+        with self._lock:
+            transport, self._transport = self._transport, None
+        try:
+            if transport is not None:
+                with anyio.CancelScope(shield=True):
+                    await transport.aclose()
+        finally:
+            self._closing.set()
 
 
 async def _exchange(
@@ -398,14 +486,6 @@ def _too_large(request: httpx.Request, max_bytes: int) -> ResponseTooLarge:
         f"{request.method} {request.url.path}: the response is larger than {max_bytes} bytes "
         "(raise max_response_bytes if this is expected)"
     )
-
-
-def _running_on_asyncio() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
 
 
 def _aiohttp_available() -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import anyio
 
 from ._errors import RequestTimeout
+from ._inflight import queued
 
 __all__ = ["take_slot"]
 
@@ -22,7 +23,7 @@ async def take_slot(slots: anyio.Semaphore, timeout: float | None) -> None:
     else:
         return  # the send that follows is the cancellation point
     try:
-        with anyio.fail_after(timeout):
+        with queued(), anyio.fail_after(timeout):  # waiting here, the request is not sent
             await slots.acquire()
     except TimeoutError:
         raise RequestTimeout(

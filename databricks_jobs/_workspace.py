@@ -22,7 +22,6 @@ from ._auth import (
 )
 from ._clock import Clock, SystemClock
 from ._config import Config, PoolLimits, Timeouts, resolve_config
-from ._errors import ClientClosedError
 from ._http import DEFAULT_MAX_RESPONSE_BYTES, HttpClient, TransportChoice
 from ._limits import RateLimits
 from ._retry import RetryPolicy
@@ -43,6 +42,10 @@ class Workspace:
     then a ``.databrickscfg`` profile (see `Workspace.from_env` and `Workspace.from_profile`).
     Nothing touches the network until the first request. Use it as an async context manager,
     or call `aclose` when done; share one Workspace across tasks (one per application).
+
+    A Workspace belongs to the event loop it is first used or entered in; another loop gets
+    `EventLoopError` (create one per ``asyncio.run``, inside the function it runs). Closing
+    it cuts short the calls still in progress (see `aclose`).
 
     >>> async with Workspace(host="https://example.cloud.databricks.com", token="dapi...") as ws:
     ...     data = await ws.request("GET", "/api/2.2/jobs/list", query={"limit": 5})
@@ -237,11 +240,7 @@ class Workspace:
             yield captured
 
     async def __aenter__(self) -> Self:
-        if self._http.closed:
-            raise ClientClosedError(
-                "this Workspace is closed (aclose() was called or its async with block ended); "
-                "create a new Workspace"
-            )
+        self._http.check_usable()  # closed, or another event loop's: refused here, at once
         self._entered = True
         return self
 
@@ -254,8 +253,16 @@ class Workspace:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the HTTP client and its connections. Safe to call more than once."""
-        await self._http.aclose()
+        """Close the HTTP client and its connections. Safe to call more than once.
+
+        Calls still in progress are cut short: one waiting (for the back-off gate, the rate
+        limiter, a connection slot, a retry) raises `ClientClosedError`, and so does one
+        being sent, unless repeating it would not be safe (a `jobs.create`): that one raises
+        `OutcomeUnknown`. When this returns, no call of the Workspace is running and no
+        connection is open. Later calls raise `ClientClosedError`. Close it in the event
+        loop that used it (else `EventLoopError`).
+        """
+        await self._api.aclose()
 
     def __repr__(self) -> str:
         return (

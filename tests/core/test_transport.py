@@ -9,6 +9,7 @@ import pytest
 
 from databricks_jobs import (
     ConnectionFailed,
+    EventLoopError,
     OutcomeUnknown,
     PoolLimits,
     RequestTimeout,
@@ -177,7 +178,7 @@ async def test_auto_transport_follows_the_event_loop(anyio_backend: str) -> None
 @pytest.mark.parametrize("anyio_backend", ["trio"])
 async def test_aiohttp_refused_under_trio(anyio_backend: str) -> None:
     async with Workspace(host="http://127.0.0.1:9", token="t", transport="aiohttp", env={}) as ws:
-        with pytest.raises(RuntimeError, match="only on asyncio"):
+        with pytest.raises(EventLoopError, match="only on asyncio"):
             await ws.request("GET", "/x")
 
 
