@@ -32,6 +32,7 @@ from ._config import Seconds
 from ._errors import (
     ClientClosedError,
     DatabricksError,
+    EventLoopError,
     ServerError,
     SpecError,
     TooManyRequests,
@@ -302,7 +303,7 @@ class FinishedRun:
 
 _TRANSIENT = (TransportError, ServerError, TooManyRequests)
 """Errors `wait` outlives: it reads again next cycle."""
-_CLIENT_UNUSABLE = (ClientClosedError,)
+_CLIENT_UNUSABLE = (ClientClosedError, EventLoopError)
 """Errors of the Workspace, not of a run: `wait` raises them (after what finished)."""
 
 

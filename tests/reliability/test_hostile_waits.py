@@ -14,6 +14,7 @@ import re
 import pytest
 
 from databricks_jobs import (
+    ClientClosedError,
     DecodeError,
     PermissionDenied,
     RetryPolicy,
@@ -163,3 +164,13 @@ async def test_bulk_wait_outlives_transient_errors(ws: Workspace, emulator: Emul
     assert sorted(f.run_id for f in finished) == sorted(run_ids)
     assert all(f.error is None and f.run is not None for f in finished)
     assert emulator.faults.injected["503"] > 0
+
+
+async def test_bulk_wait_on_a_closed_workspace_raises(ws: Workspace, emulator: Emulator) -> None:
+    """A closed Workspace is not a run that cannot be read: the wait raises, plainly."""
+    job_id = await ws.jobs.create(two_task_job())
+    started = await ws.jobs.run_now(job_id)
+    await ws.aclose()
+    waiting = bulk.wait(ws, [started.run_id])  # one run: read directly, not listed
+    with pytest.raises(ClientClosedError):
+        await anext(waiting)  # raised, not yielded as that run's error
