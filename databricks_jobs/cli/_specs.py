@@ -31,6 +31,7 @@ __all__ = [
     "read_settings",
     "read_submit",
     "unified_diff",
+    "yaml_problem",
 ]
 
 Format = Literal["json", "yaml"]
@@ -95,11 +96,27 @@ def load_data(path: str, text: str | None = None) -> Any:
         try:
             return yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            raise SpecError(f"{path} is not valid YAML: {exc}".splitlines()[0]) from None
+            raise SpecError(f"{path} is not valid YAML: {yaml_problem(exc)}") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise SpecError(f"{path} is not valid JSON: {exc}") from None
+
+
+def yaml_problem(exc: Exception) -> str:
+    """One line saying what PyYAML found wrong and where (line and column, from 1)."""
+    problem = getattr(exc, "problem", None)
+    if not problem:
+        return " ".join(str(exc).split())
+    mark = getattr(exc, "problem_mark", None)
+    text = f"line {mark.line + 1}, column {mark.column + 1}: {problem}" if mark else problem
+    context = getattr(exc, "context", None)
+    if context:
+        where = getattr(exc, "context_mark", None)
+        text += f" ({context}" + (
+            f" at line {where.line + 1}, column {where.column + 1})" if where else ")"
+        )
+    return " ".join(text.split())
 
 
 def _plain_depends_on(data: Any) -> Any:

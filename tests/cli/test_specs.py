@@ -117,3 +117,13 @@ def test_a_bad_spec_file_is_one_error_line(run_cli: Cli) -> None:
     missing = run_cli("jobs", "create", str(run_cli.tmp_path / "nope.json"))
     assert missing.exit_code == 1
     assert "cannot read" in missing.stderr
+
+
+def test_a_yaml_error_says_where(run_cli: Cli) -> None:
+    path = run_cli.tmp_path / "broken.yaml"
+    path.write_text("name: nightly\ntasks:\n  - task_key: a\n   depends_on: [b\n", encoding="utf-8")
+    result = run_cli("jobs", "create", str(path))
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"error: SpecError: {path} is not valid YAML: line 4, column 4: ")
