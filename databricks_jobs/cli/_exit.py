@@ -5,7 +5,7 @@
 =====  ==================================================================
     0  success (a watched run ended in SUCCESS)
     1  an error: the request failed, bad configuration, a spec refused
-    2  usage error (unknown option, missing argument)
+    2  usage error (unknown option, missing argument, bad argument value)
     3  the run failed (FAILED, UPSTREAM_FAILED, unknown result)
     4  the run was canceled
     5  the run was skipped (skipped, disabled, excluded, concurrency limit)

@@ -87,7 +87,7 @@ def load_data(path: str, text: str | None = None) -> Any:
             try:
                 text = Path(path).read_text(encoding="utf-8")
             except OSError as exc:
-                raise SpecError(f"cannot read {path}: {exc.strerror}", field="file") from None
+                raise SpecError(f"cannot read {path}: {exc.strerror}") from None
     if path.endswith((".yaml", ".yml")):
         try:
             import yaml

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
+import re
 import sys
 import traceback
 from collections.abc import Awaitable, Callable
@@ -23,6 +25,7 @@ import click
 from databricks_jobs import (
     DatabricksError,
     InvalidParameterValue,
+    SpecError,
     Workspace,
     __version__,
 )
@@ -37,6 +40,26 @@ __all__ = ["cli"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 Action = Callable[[Workspace, Output], Awaitable[int | None]]
+
+
+class _Number(click.FloatRange):
+    """A float within a range that is also not NaN (which every range check lets through)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        return number
+
+
+ID = click.IntRange(min=1)
+"""A job or run id: a positive integer (the service refuses anything else)."""
+COUNT = click.IntRange(min=0)
+"""A number of items: zero or more."""
+SECONDS = _Number(min=0)
+"""A duration in seconds: zero or more (``inf`` is no limit)."""
+SPEED = _Number(min=0, min_open=True)
+"""How many times faster than real time: more than zero."""
 
 _COMMON = ("profile", "host", "emulator", "emulator_speed", "json_mode", "debug")
 
@@ -78,7 +101,7 @@ def _common_options(function: F) -> F:
         ),
         click.option(
             "--emulator-speed",
-            type=float,
+            type=SPEED,
             default=None,
             help="Emulated time runs this many times faster (default 60).",
         ),
@@ -114,8 +137,21 @@ def _unwrap(exc: BaseException) -> BaseException:
     return exc
 
 
+def _own_parameter(error: SpecError) -> click.Parameter | None:
+    """The current command's parameter a `SpecError` names (``--timeout``), if it names one."""
+    context = click.get_current_context(silent=True)
+    if context is None or error.field is None:
+        return None
+    name = re.split(r"[.\[]", error.field, maxsplit=1)[0]
+    return next((p for p in context.command.params if p.name == name), None)
+
+
 def execute(state: State, action: Action) -> NoReturn:
-    """Run `action` with a connected Workspace in one event loop; exit with its status."""
+    """Run `action` with a connected Workspace in one event loop; exit with its status.
+
+    A `SpecError` about one of the command's own arguments is a usage error (exit 2), like
+    the values click refuses itself; a spec file refused is an error (exit 1).
+    """
     output = Output(json_mode=state.json_mode)
     if state.debug:
         logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)
@@ -136,6 +172,8 @@ def execute(state: State, action: Action) -> NoReturn:
         exc = _unwrap(raised)
         if isinstance(exc, click.exceptions.Exit | click.ClickException | SystemExit):
             raise exc from None
+        if isinstance(exc, SpecError) and (param := _own_parameter(exc)) is not None:
+            raise click.BadParameter(exc.message, param=param) from None
         if isinstance(exc, KeyboardInterrupt):
             output.note("interrupted; runs already started go on")
             sys.exit(int(ExitCode.INTERRUPTED))
@@ -183,10 +221,10 @@ def _wait_options(function: F) -> F:
     options = [
         click.option("--wait", is_flag=True, help="Follow the run until it ends; exit by result."),
         click.option(
-            "--timeout", type=float, default=None, help="Stop waiting after this many seconds."
+            "--timeout", type=SECONDS, default=None, help="Stop waiting after this many seconds."
         ),
         click.option(
-            "--poll", type=float, default=2.0, show_default=True, help="First poll interval (s)."
+            "--poll", type=SECONDS, default=2.0, show_default=True, help="First poll interval (s)."
         ),
         click.option(
             "--view",
@@ -224,8 +262,8 @@ def cli(ctx: click.Context, /, **values: Any) -> None:
 
     Connects like the Databricks CLI: --host/--profile, DATABRICKS_* variables, then
     ~/.databrickscfg. --emulator starts a local emulator to try things out. Exit status: 0
-    on success, 1 on errors, 3 failed, 4 canceled, 5 skipped, 6 timed out, 7 internal
-    error, 8 success with failures, 9 still running after --timeout.
+    on success, 1 on errors, 2 usage errors, 3 failed, 4 canceled, 5 skipped, 6 timed out,
+    7 internal error, 8 success with failures, 9 still running after --timeout.
     """
     state = ctx.ensure_object(State)
     state.merge(values)
@@ -251,7 +289,7 @@ def bulk_group() -> None:
 
 @command(jobs, "list")
 @click.option("--name", default=None, help="Only jobs with exactly this name.")
-@click.option("--max", "max_items", type=int, default=None, help="At most this many jobs.")
+@click.option("--max", "max_items", type=COUNT, default=None, help="At most this many jobs.")
 @click.option("--expand-tasks", is_flag=True, help="Include tasks (with --json).")
 def jobs_list(state: State, name: str | None, max_items: int | None, expand_tasks: bool) -> None:
     """List jobs."""
@@ -272,7 +310,7 @@ def jobs_list(state: State, name: str | None, max_items: int | None, expand_task
 
 
 @command(jobs, "get")
-@click.argument("job_id", type=int)
+@click.argument("job_id", type=ID)
 def jobs_get(state: State, job_id: int) -> None:
     """Show a job, with its tasks and their dependencies."""
 
@@ -303,7 +341,7 @@ def jobs_create(state: State, file: str) -> None:
 
 
 @command(jobs, "update")
-@click.argument("job_id", type=int)
+@click.argument("job_id", type=ID)
 @click.argument("file", required=False)
 @click.option("--remove", multiple=True, help="A field to remove (tasks/KEY for a task).")
 def jobs_update(state: State, job_id: int, file: str | None, remove: tuple[str, ...]) -> None:
@@ -322,7 +360,7 @@ def jobs_update(state: State, job_id: int, file: str | None, remove: tuple[str, 
 
 
 @command(jobs, "reset")
-@click.argument("job_id", type=int)
+@click.argument("job_id", type=ID)
 @click.argument("file")
 def jobs_reset(state: State, job_id: int, file: str) -> None:
     """Replace all the settings of a job with those in FILE."""
@@ -336,7 +374,7 @@ def jobs_reset(state: State, job_id: int, file: str) -> None:
 
 
 @command(jobs, "delete")
-@click.argument("job_id", type=int)
+@click.argument("job_id", type=ID)
 def jobs_delete(state: State, job_id: int) -> None:
     """Delete a job."""
 
@@ -348,7 +386,7 @@ def jobs_delete(state: State, job_id: int) -> None:
 
 
 @command(jobs, "run-now")
-@click.argument("job_id", type=int)
+@click.argument("job_id", type=ID)
 @click.option("--param", "params", multiple=True, help="A job parameter NAME=VALUE.")
 @click.option("--only", multiple=True, help="Run only this task (repeatable).")
 @click.option("--idempotency-token", default=None, help="Reuse a token: never two runs.")
@@ -383,7 +421,7 @@ def jobs_run_now(
 
 
 @command(jobs, "cancel-all")
-@click.argument("job_id", type=int, required=False)
+@click.argument("job_id", type=ID, required=False)
 @click.option("--all-queued", is_flag=True, help="Cancel every queued run of the workspace.")
 def jobs_cancel_all(state: State, job_id: int | None, all_queued: bool) -> None:
     """Cancel every active run of a job (or, with --all-queued, every queued run)."""
@@ -403,7 +441,7 @@ def jobs_cancel_all(state: State, job_id: int | None, all_queued: bool) -> None:
 
 
 @command(jobs, "permissions")
-@click.argument("job_id", type=int)
+@click.argument("job_id", type=ID)
 @click.option("--levels", is_flag=True, help="The levels that can be granted instead.")
 def jobs_permissions(state: State, job_id: int, levels: bool) -> None:
     """Show who may do what with a job (or the grantable levels)."""
@@ -429,7 +467,7 @@ def jobs_permissions(state: State, job_id: int, levels: bool) -> None:
 
 
 @command(jobs, "export")
-@click.argument("job_id", type=int)
+@click.argument("job_id", type=ID)
 @click.option(
     "--format", "fmt", type=click.Choice(["json", "yaml"]), default="json", show_default=True
 )
@@ -503,10 +541,10 @@ def jobs_apply(state: State, file: str, dry_run: bool) -> None:
 
 
 @command(runs, "list")
-@click.option("--job-id", type=int, default=None, help="Only runs of this job.")
+@click.option("--job-id", type=ID, default=None, help="Only runs of this job.")
 @click.option("--active-only", is_flag=True, help="Only runs not finished.")
 @click.option("--completed-only", is_flag=True, help="Only finished runs.")
-@click.option("--max", "max_items", type=int, default=25, show_default=True, help="At most.")
+@click.option("--max", "max_items", type=COUNT, default=25, show_default=True, help="At most.")
 def runs_list(
     state: State, job_id: int | None, active_only: bool, completed_only: bool, max_items: int
 ) -> None:
@@ -532,7 +570,7 @@ def runs_list(
 
 
 @command(runs, "get")
-@click.argument("run_id", type=int)
+@click.argument("run_id", type=ID)
 @click.option("--history", is_flag=True, help="Include the repair history.")
 def runs_get(state: State, run_id: int, history: bool) -> None:
     """Show a run: its state, and a per-task timeline (start, duration, result)."""
@@ -551,7 +589,7 @@ def runs_get(state: State, run_id: int, history: bool) -> None:
 
 
 @command(runs, "output")
-@click.argument("run_id", type=int)
+@click.argument("run_id", type=ID)
 def runs_output(state: State, run_id: int) -> None:
     """Show the output of a task run (of every task, for a multi-task job run)."""
 
@@ -582,7 +620,7 @@ def runs_output(state: State, run_id: int) -> None:
 
 
 @command(runs, "export")
-@click.argument("run_id", type=int)
+@click.argument("run_id", type=ID)
 @click.option(
     "--views", type=click.Choice(["CODE", "DASHBOARDS", "ALL"]), default="CODE", show_default=True
 )
@@ -610,7 +648,7 @@ def runs_export(state: State, run_id: int, views: str, directory: str | None) ->
 
 
 @command(runs, "cancel")
-@click.argument("run_id", type=int)
+@click.argument("run_id", type=ID)
 @_wait_options
 def runs_cancel(state: State, run_id: int, waiting: WaitArgs) -> None:
     """Cancel a run; with --wait, until it has ended (exit 4 when it ends canceled)."""
@@ -624,7 +662,7 @@ def runs_cancel(state: State, run_id: int, waiting: WaitArgs) -> None:
 
 
 @command(runs, "delete")
-@click.argument("run_id", type=int)
+@click.argument("run_id", type=ID)
 def runs_delete(state: State, run_id: int) -> None:
     """Delete a run that is not active."""
 
@@ -636,7 +674,7 @@ def runs_delete(state: State, run_id: int) -> None:
 
 
 @command(runs, "repair")
-@click.argument("run_id", type=int)
+@click.argument("run_id", type=ID)
 @click.option("--task", "tasks", multiple=True, help="Rerun this task (repeatable).")
 @click.option("--all-failed", is_flag=True, help="Rerun every failed task.")
 @click.option("--dependents", is_flag=True, help="Also rerun the tasks that depend on them.")
@@ -694,9 +732,9 @@ def runs_submit(
 
 
 @command(runs, "watch")
-@click.argument("run_id", type=int)
-@click.option("--timeout", type=float, default=None, help="Stop watching after this many s.")
-@click.option("--poll", type=float, default=2.0, show_default=True, help="First poll (s).")
+@click.argument("run_id", type=ID)
+@click.option("--timeout", type=SECONDS, default=None, help="Stop watching after this many s.")
+@click.option("--poll", type=SECONDS, default=2.0, show_default=True, help="First poll (s).")
 @click.option(
     "--view",
     type=click.Choice(["auto", "live", "plain", "none"]),
@@ -720,7 +758,9 @@ def runs_watch(
 
 @command(bulk_group, "run-now")
 @click.argument("file", default="-")
-@click.option("--concurrency", type=int, default=16, show_default=True, help="At once.")
+@click.option(
+    "--concurrency", type=click.IntRange(min=1), default=16, show_default=True, help="At once."
+)
 @click.option("--batch", default="", help="A name mixed into the tokens: a fresh set of runs.")
 @click.option(
     "--progress/--no-progress",
@@ -739,8 +779,6 @@ def bulk_run_now(
     from ._bulk import bulk_run_now as trigger
     from ._bulk import parse_requests
 
-    if concurrency < 1:
-        raise click.BadParameter("must be at least 1", param_hint="--concurrency")
     try:
         if file == "-":
             lines = sys.stdin.read().splitlines()

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from pathlib import Path
+
+import click
+import pytest
+
+from databricks_jobs.cli.app import cli
+from databricks_jobs.testing import Emulator
 
 from .conftest import Cli
 
@@ -72,3 +79,53 @@ def test_usage_errors_exit_2(run_cli: Cli) -> None:
     result = run_cli("runs", "get", "not-a-number")
     assert result.exit_code == 2
     assert "not a valid integer" in result.stderr
+
+
+BAD_VALUES = {
+    "job id zero": (("jobs", "get", "0"), "JOB_ID"),
+    "negative run id": (("runs", "get", "--", "-5"), "RUN_ID"),
+    "run id of a cancel-all": (("jobs", "cancel-all", "0"), "JOB_ID"),
+    "negative timeout": (("runs", "watch", "1", "--timeout", "-1"), "--timeout"),
+    "timeout not a number": (("runs", "watch", "1", "--timeout", "nan"), "--timeout"),
+    "negative poll": (("jobs", "run-now", "1", "--wait", "--poll", "-2"), "--poll"),
+    "negative max": (("jobs", "list", "--max", "-1"), "--max"),
+    "job id filter": (("runs", "list", "--job-id", "0"), "--job-id"),
+    "no concurrency": (("bulk", "run-now", "--concurrency", "0", "-"), "--concurrency"),
+    "emulator speed": (("--emulator-speed", "0", "jobs", "list"), "--emulator-speed"),
+    # Values only the library knows to refuse: a SpecError naming the command's own option.
+    "both run filters": (("runs", "list", "--active-only", "--completed-only"), "--active-only"),
+    "long idempotency token": (
+        ("jobs", "run-now", "1", "--idempotency-token", "x" * 65),
+        "--idempotency-token",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_VALUES))
+def test_bad_argument_values_exit_2_before_sending(
+    run_cli: Cli, emulator: Emulator, case: str
+) -> None:
+    args, option = BAD_VALUES[case]
+    result = run_cli(*args, input="1\n")
+    assert result.exit_code == 2, result.output
+    assert "Usage:" in result.stderr
+    assert option in result.stderr.splitlines()[-1], result.stderr
+    assert emulator.requests == []
+
+
+def test_every_numeric_parameter_is_bounded() -> None:
+    """Plain int or float parameters would let -1 or nan through to the library (exit 1)."""
+
+    def commands(group: click.Command, path: str = "") -> Iterator[tuple[str, click.Command]]:
+        yield path or "brickjobs", group
+        if isinstance(group, click.Group):
+            for name, command in group.commands.items():
+                yield from commands(command, f"{path} {name}".strip())
+
+    unbounded = [
+        f"{where}: {param.name}"
+        for where, command in commands(cli)
+        for param in command.params
+        if param.type in (click.INT, click.FLOAT)
+    ]
+    assert unbounded == []
