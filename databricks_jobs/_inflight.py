@@ -14,7 +14,8 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Iterator
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
+from types import TracebackType
 from typing import Final
 
 import anyio
@@ -29,11 +30,17 @@ _CURRENT: ContextVar[Call | None] = ContextVar("databricks_jobs_call", default=N
 
 
 class Call:
-    """One API call in progress: its cancel scope, and whether its request may be leaving."""
+    """One API call in progress: its cancel scope, and whether its request may be leaving.
 
-    __slots__ = ("closed", "closed_while_sending", "scope", "sending")
+    A context manager (made by `InFlight.track`): within it the call is registered and its
+    scope is entered. A plain class rather than a generator: it runs on every call.
+    """
 
-    def __init__(self, scope: anyio.CancelScope) -> None:
+    __slots__ = ("_flight", "_token", "closed", "closed_while_sending", "scope", "sending")
+
+    def __init__(self, flight: InFlight, scope: anyio.CancelScope) -> None:
+        self._flight = flight
+        self._token: Token[Call | None] | None = None
         self.scope = scope
         self.sending = False
         """True while the request is handed to the transport (and not waiting for a slot)."""
@@ -41,6 +48,23 @@ class Call:
         """True when `InFlight.close` cancelled this call."""
         self.closed_while_sending = False
         """True when that happened while its request may have been leaving."""
+
+    def __enter__(self) -> Call:
+        self.scope.__enter__()
+        self._flight._calls.add(self)
+        self._token = _CURRENT.set(self)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool:
+        if self._token is not None:
+            _CURRENT.reset(self._token)
+        self._flight._forget(self)
+        return bool(self.scope.__exit__(exc_type, exc, tb))
 
 
 @contextlib.contextmanager
@@ -78,25 +102,20 @@ class InFlight:
         self._calls: set[Call] = set()
         self._changed: anyio.Event | None = None
 
-    @contextlib.contextmanager
-    def track(self, timeout: float | None) -> Iterator[Call]:
-        """Run the block as one call: cancelled by `close`, or after `timeout` seconds.
+    def track(self, timeout: float | None) -> Call:
+        """A call to run as ``with in_flight.track(timeout) as call:``.
 
-        The scope absorbs its own cancellation; afterwards ``call.closed`` and
-        ``call.scope.cancelled_caught`` say whether (and why) the block was cut short.
+        It is cancelled by `close`, or after `timeout` seconds. The scope absorbs its own
+        cancellation; afterwards ``call.closed`` and ``call.scope.cancelled_caught`` say
+        whether (and why) the block was cut short.
         """
         deadline = math.inf if timeout is None else anyio.current_time() + timeout
-        call = Call(anyio.CancelScope(deadline=deadline))
-        self._calls.add(call)
-        token = _CURRENT.set(call)
-        try:
-            with call.scope:
-                yield call
-        finally:
-            _CURRENT.reset(token)
-            self._calls.discard(call)
-            if self._changed is not None:
-                self._changed.set()
+        return Call(self, anyio.CancelScope(deadline=deadline))
+
+    def _forget(self, call: Call) -> None:
+        self._calls.discard(call)
+        if self._changed is not None:
+            self._changed.set()
 
     async def close(self) -> None:
         """Cancel every call in progress and wait (briefly, shielded) until they have ended.
@@ -104,13 +123,13 @@ class InFlight:
         The call that closes, if any, is not waited for: it is the one running this.
         """
         current = _CURRENT.get()
-        for call in self._calls:
+        for call in list(self._calls):
             if call is not current:
                 call.closed = True
                 call.closed_while_sending = call.sending  # unwinding resets `sending`
                 call.scope.cancel()
         with anyio.CancelScope(shield=True), anyio.move_on_after(_UNWIND_GRACE):
             while any(call is not current for call in self._calls):
-                self._changed = anyio.Event()
+                if self._changed is None or self._changed.is_set():  # shared by every closer
+                    self._changed = anyio.Event()
                 await self._changed.wait()
-        self._changed = None

@@ -184,14 +184,22 @@ async def test_a_write_cut_mid_send_is_outcome_unknown_unless_safe(
 
 
 async def test_closing_twice_and_at_once_is_harmless(emulator: Emulator, transport: str) -> None:
+    emulator.faults.add("stall", path="jobs/get", seconds=60)
     async with emulator.serve() as url:
         ws = workspace(url, transport)
+        outcomes: Outcomes = {}
         async with ws:
             assert await ws.jobs.list().to_list() == []
-            assert connections_to(port_of(url)) == 1
             async with anyio.create_task_group() as tg:
-                for _ in range(3):
-                    tg.start_soon(ws.aclose)
+                tg.start_soon(recorder(outcomes), "in flight", lambda: ws.jobs.get(1))
+                await until(lambda: len(emulator.requests_to("jobs/get")) == 1)
+                # Three closers at once: each returns once the call has ended (a hang guard
+                # well under the 5 s a closer would wait for a call that never unwinds).
+                with anyio.fail_after(4):
+                    async with anyio.create_task_group() as closers:
+                        for _ in range(3):
+                            closers.start_soon(ws.aclose)
+            assert isinstance(outcomes["in flight"], ClientClosedError)
             assert ws.state == "closed"
             assert connections_to(port_of(url)) == 0
         await ws.aclose()
