@@ -229,6 +229,8 @@ class Faults:
 
 def page_token_of(request: EmulatorRequest) -> str:
     """The ``page_token`` query parameter of a request ("" when it has none)."""
+    if "page_token" not in request.query_string:  # most requests: no parsing
+        return ""
     values = request.query().get("page_token")
     return values[-1] if values else ""
 
