@@ -67,9 +67,8 @@ class FaultRule:
     gets the fault, drawn from the emulator's seeded generator. `times` caps how many faults
     the rule injects (None: no cap). `seconds` is the delay of ``latency`` and ``stall``;
     `retry_after` adds a ``Retry-After`` header to ``429`` and ``503`` (whole seconds,
-    rounded up, as HTTP allows). The ``token_*`` kinds
-    (a malformed 200 answer of the OAuth token endpoint) apply to ``/oidc/v1/token`` unless
-    `path` says otherwise.
+    rounded up, as HTTP allows). The ``token_*`` kinds (a malformed 200 answer of the OAuth
+    token endpoint) apply to ``/oidc/v1/token`` unless `path` says otherwise.
 
     The page faults answer a request normally, then bend its page token:
     ``repeat_page_token`` names the page just read as the next one (only requests that
