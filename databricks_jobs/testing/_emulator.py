@@ -134,6 +134,21 @@ class Emulator:
         """
         return self.store.applied
 
+    def started_by_token(self, endpoint: str = "jobs/run-now") -> dict[str, int]:
+        """The run each idempotency token started, by token, for one trigger endpoint.
+
+        `endpoint` is ``jobs/run-now`` or ``jobs/runs/submit``. Runs deleted since are
+        included (`run_exists` tells them apart): the emulator keeps every token, as the
+        service does, and answers it with the run it started or an error naming the deletion.
+        """
+        with self._lock:
+            return self.store.started_by_token(endpoint)
+
+    def run_exists(self, run_id: int) -> bool:
+        """Whether run `run_id` exists (it was started and not deleted)."""
+        with self._lock:
+            return run_id in self.store.runs
+
     @property
     def token_requests(self) -> int:
         """How many requests reached ``/oidc/v1/token``."""
@@ -239,7 +254,10 @@ class Emulator:
         request = self.faults.restore_page_token(sent)  # an empty_pages token leads back
         with self._lock:
             decision = self.faults.decide(
-                request.method, request.path, page_token=page_token_of(sent)
+                request.method,
+                request.path,
+                page_token=page_token_of(sent),
+                request=b"%s\n%s" % (sent.query_string.encode(), sent.body),
             )
         if decision.delay > 0:
             await anyio.sleep(decision.delay)
@@ -265,6 +283,9 @@ class Emulator:
                     rule, sent, self._app.handle(request, request_id=rid)
                 )
             elif kind != "drop_before":
+                assert rule is not None
+                if rule.applied:  # it takes effect; the answer is lost to the fault
+                    self._app.handle(request, request_id=rid)
                 response = fault_response(rule, rid)
             status = response.status if response is not None and kind != "drop_after" else None
             self._log(request, status, kind, rid)

@@ -17,6 +17,8 @@ from ._auth import MALFORMED_TOKEN_ANSWERS, TOKEN_PATH, malformed_token_answer
 from ._wire import EmulatorRequest, EmulatorResponse, error_response
 
 __all__ = [
+    "APPLYING_KINDS",
+    "ERROR_STATUSES",
     "PAGE_FAULTS",
     "FaultDecision",
     "FaultKind",
@@ -32,6 +34,7 @@ FaultKind = Literal[
     "500",
     "502",
     "503",
+    "504",
     "drop_before",
     "drop_after",
     "stall",
@@ -56,6 +59,15 @@ _BAD_GATEWAY_HTML = (
     b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
     b"</body>\r\n</html>\r\n"
 )
+_GATEWAY_TIMEOUT_HTML = (
+    b"<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n"
+    b"<center><h1>504 Gateway Time-out</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    b"</body>\r\n</html>\r\n"
+)
+ERROR_STATUSES: Final = {"429": 429, "500": 500, "502": 502, "503": 503, "504": 504}
+"""The fault kinds that answer with an error status, and the status."""
+APPLYING_KINDS: Final = frozenset({"500", "502", "504"})
+"""Error kinds that may take effect first (`FaultRule.applied`): a 429 or 503 never did."""
 
 
 @dataclass
@@ -69,6 +81,12 @@ class FaultRule:
     `retry_after` adds a ``Retry-After`` header to ``429`` and ``503`` (whole seconds,
     rounded up, as HTTP allows). The ``token_*`` kinds (a malformed 200 answer of the OAuth
     token endpoint) apply to ``/oidc/v1/token`` unless `path` says otherwise.
+
+    The error kinds (``429``, ``500``, ``502``, ``503``, ``504``) take no effect, unless
+    `applied` is set on a ``500``, ``502`` or ``504``: then the request takes effect first and
+    its answer is replaced, as when a gateway gives up while the service works.
+    `error_code` makes the answer a JSON error body with that ``error_code`` whatever the
+    status (a 502 that says ``TEMPORARILY_UNAVAILABLE``: a misleading body).
 
     The page faults answer a request normally, then bend its page token:
     ``repeat_page_token`` names the page just read as the next one (only requests that
@@ -86,12 +104,23 @@ class FaultRule:
     seconds: float | None = None
     retry_after: float | None = None
     injected: int = 0
+    error_code: str | None = dataclasses.field(default=None, kw_only=True)
+    applied: bool = dataclasses.field(default=False, kw_only=True)
 
     def __post_init__(self) -> None:
         if self.kind not in _KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {_KINDS}")
         if not 0.0 <= self.rate <= 1.0:
             raise ValueError(f"rate must be between 0 and 1, not {self.rate!r}")
+        if self.applied and self.kind not in APPLYING_KINDS:
+            raise ValueError(
+                f"applied=True needs a fault kind of {sorted(APPLYING_KINDS)}, not "
+                f"{self.kind!r}: a 429 or 503 says the request was not applied"
+            )
+        if self.error_code is not None and self.kind not in ERROR_STATUSES:
+            raise ValueError(
+                f"error_code needs a fault kind of {sorted(ERROR_STATUSES)}, not {self.kind!r}"
+            )
         if self.kind in MALFORMED_TOKEN_ANSWERS and self.path is None:
             self.path = TOKEN_PATH
 
@@ -122,13 +151,23 @@ class FaultDecision:
 
 
 class Faults:
-    """The fault rules of an emulator and the counts of what they injected, by kind."""
+    """The fault rules of an emulator and the counts of what they injected, by kind.
+
+    The rates are drawn from one seeded generator, in the order requests arrive. With
+    ``seed(n, by_request=True)`` each request draws from a generator of its own instead,
+    seeded from `n`, the request (method, path, query and body) and how many times the same
+    request came before: concurrent clients then meet the same faults whatever order their
+    requests arrive in, and a retry (the same request again) draws afresh.
+    """
 
     def __init__(self, seed: int | None = 0) -> None:
         self.rules: list[FaultRule] = []
         self.injected: Counter[str] = Counter()
         self._random = random.Random(seed)
         self._empty_pages = itertools.count(1)
+        self._seed = seed
+        self._by_request = False
+        self._seen: Counter[bytes] = Counter()
 
     def add(
         self,
@@ -140,9 +179,21 @@ class Faults:
         times: int | None = None,
         seconds: float | None = None,
         retry_after: float | None = None,
+        error_code: str | None = None,
+        applied: bool = False,
     ) -> FaultRule:
         """Add a rule (checked in the order added) and return it."""
-        rule = FaultRule(kind, path, method, rate, times, seconds, retry_after)
+        rule = FaultRule(
+            kind,
+            path,
+            method,
+            rate,
+            times,
+            seconds,
+            retry_after,
+            error_code=error_code,
+            applied=applied,
+        )
         self.rules.append(rule)
         return rule
 
@@ -158,15 +209,26 @@ class Faults:
         """Remove every rule (the counters are kept)."""
         self.rules.clear()
 
-    def seed(self, seed: int) -> None:
-        """Restart the generator that draws the rates."""
+    def seed(self, seed: int, *, by_request: bool = False) -> None:
+        """Restart the generator that draws the rates (per request with `by_request`)."""
         self._random.seed(seed)
+        self._seed = seed
+        self._by_request = by_request
+        self._seen.clear()
 
-    def decide(self, method: str, path: str, *, page_token: str = "") -> FaultDecision:
+    def decide(
+        self, method: str, path: str, *, page_token: str = "", request: bytes = b""
+    ) -> FaultDecision:
         """Choose the faults of one request and count them.
 
-        `page_token` is the request's ``page_token`` (``repeat_page_token`` needs one).
+        `page_token` is the request's ``page_token`` (``repeat_page_token`` needs one);
+        `request` is its query and body, which key the draws after ``seed(n, by_request=True)``.
         """
+        draws = self._random
+        if self._by_request:
+            key = b"\n".join((method.upper().encode(), path.encode(), request))
+            self._seen[key] += 1
+            draws = random.Random(b"%d\n%d\n%s" % (self._seed or 0, self._seen[key], key))
         delay = 0.0
         chosen: FaultRule | None = None
         for rule in self.rules:
@@ -176,7 +238,7 @@ class Faults:
                 continue
             if rule.kind != "latency" and chosen is not None:
                 continue
-            if rule.rate < 1.0 and self._random.random() >= rule.rate:
+            if rule.rate < 1.0 and draws.random() >= rule.rate:
                 continue
             rule.injected += 1
             self.injected[rule.kind] += 1
@@ -250,13 +312,21 @@ def _original_token(token: str) -> str:
 
 
 def fault_response(rule: FaultRule, request_id: str) -> EmulatorResponse:
-    """Return the response an error fault (429, 500, 502, 503, token_*) sends."""
+    """Return the response an error fault (429, 500, 502, 503, 504, token_*) sends."""
     if rule.kind in MALFORMED_TOKEN_ANSWERS:
         return malformed_token_answer(rule.kind, request_id)
     headers = []
     if rule.retry_after is not None:
         # HTTP allows whole seconds only: a fraction is rounded up, as a server would.
         headers.append(("retry-after", str(max(0, math.ceil(rule.retry_after)))))
+    if rule.error_code is not None:
+        return error_response(
+            ERROR_STATUSES[rule.kind],
+            rule.error_code,
+            f"Injected {rule.kind} with error code {rule.error_code}.",
+            request_id=request_id,
+            headers=headers,
+        )
     if rule.kind == "429":
         return error_response(
             429,
@@ -280,6 +350,12 @@ def fault_response(rule: FaultRule, request_id: str) -> EmulatorResponse:
             "Internal error. Please try again later.",
             request_id=request_id,
             headers=headers,
+        )
+    if rule.kind == "504":
+        return EmulatorResponse(
+            504,
+            [("content-type", "text/html"), ("x-request-id", request_id), *headers],
+            _GATEWAY_TIMEOUT_HTML,
         )
     return EmulatorResponse(
         502,

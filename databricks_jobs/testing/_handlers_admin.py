@@ -132,6 +132,7 @@ def enforce_compliance(store: Store, call: Call) -> dict[str, Any]:
     ]
     if not call.body().get("validate_only"):
         job.violations.clear()
+        store.applied["policies/jobs/enforce-compliance"] += 1
     return {
         "has_changes": bool(changes),
         "job_cluster_changes": changes,

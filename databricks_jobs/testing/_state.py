@@ -440,6 +440,10 @@ class Store:
         self.runs[run_id] = run
         return run
 
+    def started_by_token(self, namespace: str) -> dict[str, int]:
+        """The run each idempotency token of a trigger endpoint started (deleted ones too)."""
+        return {token: run_id for (ns, token), run_id in self._tokens.items() if ns == namespace}
+
     def _register(self, run: RunRecord, namespace: str, token: Any) -> None:
         if isinstance(token, str):
             run.idempotency_token = token
