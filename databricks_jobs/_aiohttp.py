@@ -4,13 +4,21 @@ It reports failures as our `ConnectionFailed` / `RequestTimeout` with ``request_
 from aiohttp's trace signals (headers sent), because aiohttp's exception classes do not say
 whether the request left: a connection dropped after a full request can surface as a
 connect timeout.
+
+aiohttp sends a GET, PUT or DELETE a second time by itself when the server closes the
+connection before answering; the retry policy must be the only one to decide that (one
+attempt of ours is one request on the wire). No aiohttp release has a public switch for
+it (a private session attribute turns it off), so it is stopped through public hooks: a
+client middleware turns the disconnect into an error aiohttp does not retry (aiohttp 3.12
+and later), and on every version a trace hook refuses to send the same request twice.
 """
 
 from __future__ import annotations
 
 import ssl
+from collections.abc import Awaitable, Callable
 from types import SimpleNamespace
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import aiohttp
 import anyio
@@ -25,6 +33,7 @@ from ._errors import (
     RequestTimeout,
     refused_before_sending,
 )
+from ._sending import SendRecord, record_of
 from ._slots import take_slot
 
 __all__ = ["AiohttpTransport"]
@@ -32,12 +41,56 @@ __all__ = ["AiohttpTransport"]
 _SKIP_HEADERS = frozenset({"content-length", "transfer-encoding", "connection"})
 
 
+_MIDDLEWARES_FROM: Final = (3, 12)
+"""The first aiohttp release with client middlewares."""
+
+
+class _NotSentAgain(Exception):
+    """A disconnect aiohttp would have answered by sending the request again by itself."""
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__("the connection broke; not sent again")
+        self.original = original
+
+
+class _Progress:
+    """One request through aiohttp: its `SendRecord`, and how often aiohttp began sending it."""
+
+    __slots__ = ("record", "sends")
+
+    def __init__(self, record: SendRecord) -> None:
+        self.record = record
+        self.sends = 0
+
+
 async def _on_headers_sent(
     session: aiohttp.ClientSession, context: SimpleNamespace, params: Any
 ) -> None:
+    # Fires as aiohttp begins writing the request, before the first byte of it is written.
     progress = context.trace_request_ctx
-    if progress is not None:
-        progress["sent"] = True
+    if not isinstance(progress, _Progress):
+        return
+    if progress.sends and progress.record.sent:
+        # aiohttp is about to send the same request again on its own: refuse, so nothing
+        # of the second copy is written (versions without middlewares come this far).
+        raise _NotSentAgain(ConnectionError("the server closed the connection"))
+    progress.sends += 1
+    progress.record.sent = True
+
+
+async def _refuse_resend(
+    request: aiohttp.ClientRequest, handler: Callable[[aiohttp.ClientRequest], Awaitable[Any]]
+) -> Any:
+    """A client middleware: a disconnect aiohttp would retry by itself is raised instead."""
+    try:
+        return await handler(request)
+    except (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError) as exc:
+        raise _NotSentAgain(exc) from exc
+
+
+def _supports_middlewares() -> bool:
+    version = tuple(int(part) for part in aiohttp.__version__.split(".")[:2] if part.isdigit())
+    return version >= _MIDDLEWARES_FROM
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
@@ -63,6 +116,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             keepalive_timeout=self._limits.keepalive_expiry,
             ssl=self._ssl,
         )
+        options: dict[str, Any] = {}
+        if _supports_middlewares():
+            options["middlewares"] = (_refuse_resend,)
         self._session = aiohttp.ClientSession(
             connector=connector,
             trace_configs=[trace],
@@ -70,6 +126,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             auto_decompress=False,
             trust_env=False,
             skip_auto_headers=("User-Agent", "Accept-Encoding"),
+            **options,
         )
         return self._session
 
@@ -96,7 +153,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             if name.lower() not in _SKIP_HEADERS
         ]
         body = await request.aread()
-        progress = {"sent": False}
+        record = record_of(request)
+        progress = _Progress(record)
         try:
             async with session.request(
                 request.method,
@@ -107,6 +165,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 allow_redirects=False,
                 trace_request_ctx=progress,
             ) as response:
+                record.status = response.status
                 content = await self._read(response)
                 return httpx.Response(
                     status_code=response.status,
@@ -115,18 +174,21 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                     extensions={"http_version": b"HTTP/1.1"},
                 )
         except TimeoutError as exc:
-            sent = progress["sent"]
+            sent = record.sent
             phase: Literal["read", "connect"] = "read" if sent else "connect"
             error: DatabricksError = RequestTimeout(
                 f"{phase} timeout ({type(exc).__name__})", phase=phase, request_sent=sent
             )
+        except _NotSentAgain as stopped:
+            error = ConnectionFailed.caused_by(stopped.original, request_sent=record.sent)
         except (aiohttp.ClientError, OSError) as exc:
-            error = ConnectionFailed.caused_by(exc, request_sent=progress["sent"])
+            error = ConnectionFailed.caused_by(exc, request_sent=record.sent)
         except ValueError:
             # aiohttp refuses a header value holding a control character with a bare
             # ValueError while serialising the headers, before writing any of them (its
-            # headers-sent signal has already fired by then, so `progress` cannot tell).
+            # headers-sent signal has already fired by then, so the record cannot tell).
             # Broken answers are ClientErrors, handled above.
+            record.sent = False
             error = refused_before_sending(request.method, request.url.path)
         # Raised outside the except clauses: aiohttp's error, whose text may quote a header
         # or a status line a hostile server wrote, is neither the cause nor the context.

@@ -16,7 +16,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextvars import ContextVar
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, overload
 from urllib.parse import quote, quote_plus
 
 import anyio
@@ -36,19 +36,19 @@ from ._errors import (
     without_secrets,
 )
 from ._http import HttpClient
-from ._inflight import InFlight, sending
+from ._inflight import InFlight
 from ._limits import BackoffGate, RateLimiter, RateLimits, endpoint_of
 from ._pagination import Paginator, collect_pages
 from ._retry import RetryPolicy, call_with_retries
+from ._sending import CURRENT_CALL, CallState
 from ._types import JSONObject, QueryValue
+from ._writes import READ_METHODS, safe_to_repeat
 
 __all__ = ["ApiClient", "DryRunStop", "capture_requests", "encode_body", "encode_query"]
 
 logger = logging.getLogger("databricks_jobs.http")
 T = TypeVar("T")
 
-SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-"""Methods that may be repeated without applying anything twice (RFC 9110 idempotent)."""
 _REDACTED_HEADERS: Final = frozenset(
     {"authorization", "cookie", "x-databricks-azure-sp-management-token"}
 )
@@ -163,6 +163,7 @@ class ApiClient:
             reason = str(exc).split(",")[0]  # httpx names the character and its position
             raise SpecError(f"{path!r} is not a valid URL path ({reason})", field="path") from None
 
+    @overload
     async def call(
         self,
         method: str,
@@ -171,11 +172,37 @@ class ApiClient:
         query: Mapping[str, QueryValue] | None = None,
         body: Mapping[str, Any] | None = None,
         idempotent: bool | None = None,
-    ) -> JSONObject:
+    ) -> JSONObject: ...
+
+    @overload
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, QueryValue] | None = None,
+        body: Mapping[str, Any] | None = None,
+        idempotent: bool | None = None,
+        decode: Callable[[JSONObject], T],
+    ) -> T: ...
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, QueryValue] | None = None,
+        body: Mapping[str, Any] | None = None,
+        idempotent: bool | None = None,
+        decode: Callable[[JSONObject], Any] | None = None,
+    ) -> Any:
         """Send a request, retrying as the policy allows, and return the decoded JSON object.
 
-        `idempotent` says whether repeating the request is safe; by default GET, PUT and
-        DELETE are, POST and PATCH are not (pass True when the body has an idempotency token).
+        `idempotent` says whether repeating the request is safe; by default the table of
+        write endpoints decides (`_writes`): reads always are, convergent writes are, and so
+        are triggers with an idempotency token. `decode` turns the answer into the result
+        inside the call, so an error it raises carries what the call knew (the token, and
+        that the request was applied).
         """
         request = self.build_request(method, path, query=query, body=body)
         captured = _CAPTURED.get()
@@ -183,16 +210,35 @@ class ApiClient:
             captured.append(request)
             raise DryRunStop(f"{request.method} {path} captured, not sent")
         self.http.check_usable()  # closed, or another event loop's: refused before waiting
-        safe = request.method in SAFE_METHODS if idempotent is None else idempotent
         endpoint = endpoint_of(path)
-        attempt_number = 0
+        if idempotent is None:
+            idempotent = safe_to_repeat(request.method, endpoint, body)
+        state = CallState.for_body(body, write=request.method not in READ_METHODS)
+        entered = CURRENT_CALL.set(state)
+        try:
+            data = await self._call_with_deadline(request, path, endpoint, state, idempotent)
+            return data if decode is None else decode(data)
+        finally:
+            CURRENT_CALL.reset(entered)
 
+    async def _call_with_deadline(
+        self,
+        request: httpx.Request,
+        path: str,
+        endpoint: str,
+        state: CallState,
+        safe: bool,
+    ) -> JSONObject:
         async def attempt() -> JSONObject:
-            nonlocal attempt_number
-            attempt_number += 1
-            await self.gate.wait_open()
-            await self.limiter.acquire(endpoint)
-            return await self._send_once(request, attempt_number)
+            record = state.begin(request)
+            try:
+                await self.gate.wait_open()
+                await self.limiter.acquire(endpoint)
+                return await self._send_once(request, state.attempt)
+            except Exception:
+                # Not for cancellation: a deadline reads the attempt it cut as still in flight.
+                state.failed(record)
+                raise
 
         retried = call_with_retries(
             attempt,
@@ -202,9 +248,11 @@ class ApiClient:
             method=request.method,
             path=path,
         )
-        with self._in_flight.track(self.total_timeout) as call:
+        with self._in_flight.track(self.total_timeout, state) as call:
             return await retried
-        # The call's scope was cancelled: by aclose, or at the total deadline.
+        # The call's scope was cancelled: by aclose, or at the total deadline. The attempt it
+        # cut (if one was running) is still in flight: `state.failed` skips cancellation.
+        cut = state.in_flight
         if call.closed:
             await anyio.lowlevel.checkpoint_if_cancelled()  # the caller's own cancel wins
             if call.closed_while_sending and not safe:
@@ -214,14 +262,18 @@ class ApiClient:
                 raise OutcomeUnknown(request.method, path, closed)
             raise ClientClosedError()
         assert self.total_timeout is not None
-        raise RequestTimeout(
+        sent = state.sent + (cut is not None and cut.sent)
+        timeout = RequestTimeout(
             f"no answer within the total deadline of {self.total_timeout:g} s "
-            f"({attempt_number} attempt{'s' if attempt_number != 1 else ''})",
+            f"({sent} attempt{'s' if sent != 1 else ''} sent)",
             phase="total",
             method=request.method,
             path=path,
-            request_sent=attempt_number > 0,
+            request_sent=cut is not None and cut.sent,
         )
+        if not safe and cut is not None and cut.may_have_applied:
+            raise OutcomeUnknown(request.method, path, timeout) from timeout
+        raise timeout
 
     def paginate(
         self,
@@ -278,8 +330,7 @@ class ApiClient:
     async def _send_once(self, request: httpx.Request, attempt_number: int) -> JSONObject:
         started = time.perf_counter()
         try:
-            with sending():  # from here the request may leave (closing it then is ambiguous)
-                response = await self.http.send(request, auth=self.auth)
+            response = await self.http.send(request, auth=self.auth)
         except Exception as exc:
             self._log(request, f"failed ({type(exc).__name__})", started, attempt_number)
             raise
@@ -289,7 +340,7 @@ class ApiClient:
             # A broken or hostile server can echo the credential into its answer.
             hidden = _credentials(request)
             error = hide_secrets(self._error(request, response, hidden), hidden)
-            if isinstance(error, RateLimited):
+            if isinstance(error, RateLimited) and status == 429:
                 advised = error.retry_after if error.retry_after is not None else _DEFAULT_PAUSE
                 self.gate.close_for(min(advised, self.retry.max_retry_after))
             raise error

@@ -55,6 +55,8 @@ import ssl
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Final, Literal
 
+from ._sending import CURRENT_CALL
+
 __all__ = [
     "AlreadyExists",
     "ApiError",
@@ -101,11 +103,29 @@ __all__ = [
 class DatabricksError(Exception):
     """Base of every error this library raises.
 
-    `request_sent` is False when the caller's request never left this host (the error came
-    before sending: a refused connection, a failed token fetch), so repeating it is safe.
+    `request_sent` is False when the failed attempt of the caller's request never left this
+    host (the error came before sending: a refused connection, a failed token fetch), so
+    that attempt cannot have applied anything.
+
+    Errors raised by a call carry what the call knew when they were made:
+    `idempotency_token` is the token its body carried (``run_now`` and ``submit`` always
+    send one), and `may_have_applied` is True when an attempt of a write may have been
+    applied (it was sent and no answer said it was not: a dropped connection, a timeout, a
+    500, 502 or 504, an unreadable success). For a trigger that means the run may exist:
+    send the same request again with the same token to find out, the service answers with
+    the run that token started.
     """
 
     request_sent: bool = True
+    idempotency_token: str | None = None
+    may_have_applied: bool = False
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        call = CURRENT_CALL.get()
+        if call is not None:  # made during a call: take what it knows now
+            self.idempotency_token = call.token
+            self.may_have_applied = call.may_have_applied
 
 
 class ConfigError(DatabricksError, ValueError):
@@ -213,6 +233,7 @@ class OutcomeUnknown(DatabricksError):
             f"{method} {path}: the outcome is unknown and the request was not retried, because "
             f"repeating it could apply it twice (it may have been applied): {error}"
         )
+        self.may_have_applied = True
 
 
 class TransportError(DatabricksError):

@@ -42,6 +42,7 @@ from ._errors import (
     TransportError,
     refused_before_sending,
 )
+from ._sending import SendRecord, record_of
 from ._slots import take_slot
 from ._version import __version__
 
@@ -95,25 +96,26 @@ def user_agent(extra: str | None = None) -> str:
 
 
 class _SendProgress:
-    """Records, from httpcore trace events, whether any byte of the request was sent.
+    """Marks the request's `SendRecord` sent from httpcore trace events.
 
-    `headers_sent` marks the header block written whole: h11 refuses an invalid header
-    value while building that block, before writing any of it.
+    The record is marked when httpcore begins writing the request. `headers_sent` marks the
+    header block written whole: h11 refuses an invalid header value while building that
+    block, before writing any of it, so such a refusal left nothing.
     """
 
-    __slots__ = ("headers_sent", "sent")
+    __slots__ = ("headers_sent", "record")
 
-    def __init__(self) -> None:
-        self.sent = False
+    def __init__(self, record: SendRecord) -> None:
+        self.record = record
         self.headers_sent = False
 
     async def trace(self, event_name: str, info: Mapping[str, Any]) -> None:
         if (
-            not self.sent
+            not self.record.sent
             and event_name.endswith(".started")
             and any(marker in event_name for marker in _SENT_EVENTS)
         ):
-            self.sent = True
+            self.record.sent = True
         if event_name.endswith("send_request_headers.complete"):
             self.headers_sent = True
 
@@ -161,7 +163,7 @@ class TracingHTTPTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send through httpcore, recording progress with its trace hook."""
-        progress = _SendProgress()
+        progress = _SendProgress(record_of(request))
         request.extensions = {**request.extensions, "trace": progress.trace}
         await take_slot(self._slots, request.extensions.get("timeout", {}).get("pool"))
         try:
@@ -180,6 +182,7 @@ class TracingHTTPTransport(httpx.AsyncBaseTransport):
             return await self._inner.handle_async_request(request)
         except httpx.LocalProtocolError as exc:
             # Refused while h11 built the request; some bytes left only if the headers had.
+            progress.record.sent = progress.headers_sent
             error = _from_httpx(
                 exc,
                 sent=progress.headers_sent,
@@ -187,7 +190,7 @@ class TracingHTTPTransport(httpx.AsyncBaseTransport):
                 path=request.url.path,
             )
         except httpx.TransportError as exc:
-            error = _from_httpx(exc, sent=progress.sent)
+            error = _from_httpx(exc, sent=progress.record.sent)
         # Raised outside the except clause: the httpx error, whose text may quote a header
         # value, is neither the cause nor the context of ours.
         raise error
@@ -320,13 +323,14 @@ class HttpClient:
         raised as `TransportError` subclasses.
         """
         transport = self._transport_for_loop()
+        ours = self._ours
         try:
             if auth is None:
-                return await _exchange(transport, request, self.max_response_bytes)
+                return await _exchange(transport, request, self.max_response_bytes, ours)
             flow = auth.async_auth_flow(request)
             request = await flow.__anext__()
             while True:
-                response = await _exchange(transport, request, self.max_response_bytes)
+                response = await _exchange(transport, request, self.max_response_bytes, ours)
                 try:
                     request = await flow.asend(response)
                 except StopAsyncIteration:
@@ -337,13 +341,14 @@ class HttpClient:
         except httpx.TransportError as exc:
             # Our transports raise our own errors; an httpx error escaping them comes from
             # reading the body, so the request was sent. Foreign transports: go by class.
-            sent = self._ours or not isinstance(
+            sent = ours or not isinstance(
                 exc,
                 httpx.ConnectError
                 | httpx.ConnectTimeout
                 | httpx.PoolTimeout
                 | httpx.LocalProtocolError,
             )
+            record_of(request).sent = sent
             error = _from_httpx(exc, sent=sent, method=request.method, path=request.url.path)
         raise error  # outside the except clause: the httpx text is not chained (see above)
 
@@ -447,15 +452,21 @@ class HttpClient:
 
 
 async def _exchange(
-    transport: httpx.AsyncBaseTransport, request: httpx.Request, max_bytes: int
+    transport: httpx.AsyncBaseTransport, request: httpx.Request, max_bytes: int, ours: bool
 ) -> httpx.Response:
     """One request and its whole response body (at most `max_bytes`), through the transport.
 
     No redirects and no cookies: the API uses neither, and httpx's cookie jar alone costs
     tens of microseconds a call. A body larger than `max_bytes` raises `ResponseTooLarge`
-    as soon as that is known, without reading the rest.
+    as soon as that is known, without reading the rest. The request's `SendRecord` starts
+    afresh: our transports mark it sent; a transport we do not ship (`ours` False) is taken
+    to have sent what it was handed. The answer's status is noted as soon as it is known.
     """
+    record = record_of(request)
+    record.reset()
+    record.sent = not ours
     response = await transport.handle_async_request(request)
+    record.status = response.status_code
     if response.is_stream_consumed:  # built in memory (in-process transports): already read
         response.request = request
         if len(response.content) > max_bytes:

@@ -27,6 +27,7 @@ import tenacity
 from ._clock import Clock
 from ._config import Seconds, seconds
 from ._errors import (
+    ApiError,
     BadGateway,
     ConcurrentRunsLimit,
     DatabricksError,
@@ -37,14 +38,15 @@ from ._errors import (
     ServiceUnavailable,
     TransportError,
 )
+from ._sending import status_may_have_applied
 
 __all__ = ["Decision", "RetryPolicy", "call_with_retries", "decide"]
 
 logger = logging.getLogger("databricks_jobs.retry")
 T = TypeVar("T")
 
-_AMBIGUOUS: Final = (InternalError, BadGateway, GatewayTimeout, TransportError)
-"""Failures after which the request may or may not have been applied."""
+_AMBIGUOUS: Final = (InternalError, BadGateway, GatewayTimeout)
+"""Error classes of the statuses after which a request may or may not have been applied."""
 
 
 def _attempts(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -91,19 +93,36 @@ class Decision(enum.Enum):
 def decide(error: BaseException, *, safe: bool, policy: RetryPolicy) -> Decision:
     """Decide whether a failed attempt is retried. Pure.
 
-    `safe` says whether the request may be repeated without risk of applying it twice.
+    `safe` says whether the request may be repeated without risk of applying it twice. For
+    an answer with a 5xx status the status decides, never the body's error code alone: a
+    502 whose body says ``TEMPORARILY_UNAVAILABLE`` may still have been applied.
     """
     if not isinstance(error, DatabricksError):
         return Decision.FAIL
+    if isinstance(error, ApiError) and 500 <= error.status < 600:
+        if error.status == 503:
+            return Decision.RETRY
+        if not status_may_have_applied(error.status):  # 501: not implemented, not applied
+            return Decision.FAIL
+        return _ambiguous(error, safe)
     if isinstance(error, ConcurrentRunsLimit):
         return Decision.RETRY if policy.retry_concurrent_runs_limit else Decision.FAIL
     if isinstance(error, RateLimited | ServiceUnavailable):
         return Decision.RETRY
-    if not error.request_sent and isinstance(error, _AMBIGUOUS):
-        return Decision.RETRY
+    if isinstance(error, TransportError):
+        return _ambiguous(error, safe)
     if isinstance(error, _AMBIGUOUS):
-        return Decision.RETRY if safe else Decision.OUTCOME_UNKNOWN
+        # The class of a 5xx, on an answer whose status says it was not applied (a 400 whose
+        # body says INTERNAL_ERROR): transient by its code, and safe to send again.
+        return Decision.RETRY
     return Decision.FAIL
+
+
+def _ambiguous(error: DatabricksError, safe: bool) -> Decision:
+    """A failure that may have been applied: retried when safe or when it never left."""
+    if safe or not error.request_sent:
+        return Decision.RETRY
+    return Decision.OUTCOME_UNKNOWN
 
 
 async def call_with_retries(

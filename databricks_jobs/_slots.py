@@ -5,7 +5,6 @@ from __future__ import annotations
 import anyio
 
 from ._errors import RequestTimeout
-from ._inflight import queued
 
 __all__ = ["take_slot"]
 
@@ -23,7 +22,7 @@ async def take_slot(slots: anyio.Semaphore, timeout: float | None) -> None:
     else:
         return  # the send that follows is the cancellation point
     try:
-        with queued(), anyio.fail_after(timeout):  # waiting here, the request is not sent
+        with anyio.fail_after(timeout):
             await slots.acquire()
     except TimeoutError:
         raise RequestTimeout(

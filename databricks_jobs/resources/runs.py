@@ -25,7 +25,7 @@ from .._errors import (
 from .._outcome import RunOutcome, run_outcome
 from .._pagination import Paginator, merge_run_page
 from .._serde import structure, to_dict
-from .._types import QueryValue
+from .._types import JSONObject, QueryValue
 from ..models import (
     BaseRun,
     ExportRunOutput,
@@ -84,9 +84,16 @@ class Runs:
         token = idempotency_token or run.idempotency_token or new_idempotency_token()
         spec = attrs.evolve(run, idempotency_token=token)
         validate(spec)
-        data = await self._api.call("POST", f"{BASE}/submit", body=to_dict(spec), idempotent=True)
-        response = structure(data, SubmitRunResponse)
-        return StartedRun(run_id=required_id(response.run_id, "run_id"), idempotency_token=token)
+
+        def started(data: JSONObject) -> StartedRun:
+            # Decoded inside the call: an unreadable answer is an error that carries the
+            # token and says the run may exist.
+            response = structure(data, SubmitRunResponse)
+            return StartedRun(
+                run_id=required_id(response.run_id, "run_id"), idempotency_token=token
+            )
+
+        return await self._api.call("POST", f"{BASE}/submit", body=to_dict(spec), decode=started)
 
     async def submit_and_wait(
         self,
@@ -217,8 +224,7 @@ class Runs:
     async def cancel(self, run_id: int) -> None:
         """Ask for a run to be cancelled (asynchronous: `wait` for it to end)."""
         run_id = check_positive_id(run_id, name="run_id")
-        # Cancelling twice is harmless, so an ambiguous failure may be retried.
-        await self._api.call("POST", f"{BASE}/cancel", body={"run_id": run_id}, idempotent=True)
+        await self._api.call("POST", f"{BASE}/cancel", body={"run_id": run_id})
 
     async def delete(self, run_id: int) -> None:
         """Delete a run that is not active."""

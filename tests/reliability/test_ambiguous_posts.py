@@ -1,65 +1,79 @@
-"""Requests without an idempotency token are never retried after an ambiguous failure."""
+"""Every write endpoint, after an attempt that may have been applied, does what the table says.
+
+For each row of the write table, under each transport (aiohttp on asyncio, httpx on asyncio
+and on trio), a first attempt fails ambiguously: the connection drops after the request took
+effect, the answer comes after the read timeout, a gateway answers 502 with a body that says
+``TEMPORARILY_UNAVAILABLE`` after the request took effect, or the service answers 500 (not
+applied here, but the client cannot know). Then:
+
+- a write that is not safe to repeat is sent once and raises `OutcomeUnknown`, with the
+  emulator's count of applications as the fault left it (0 or 1, never 2);
+- a convergent write is sent again and ends in the state one application leaves;
+- a trigger is sent again with the same idempotency token and starts exactly one run.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from typing import Any
 
 import pytest
 
-from databricks_jobs import OutcomeUnknown, Timeouts, VirtualClock, Workspace
-from databricks_jobs.models import JobSettings
-from databricks_jobs.testing import Emulator
+from databricks_jobs import OutcomeUnknown, StartedRun, Timeouts, Workspace
+from databricks_jobs.testing import Emulator, VirtualClock
 
-from ..resources.specs import two_task_job
+from .writes import COMBOS, OPERATIONS, make_scene
 
 pytestmark = pytest.mark.anyio
 
-Operation = Callable[[Workspace, int, int], Awaitable[object]]
-
-OPERATIONS: dict[str, tuple[str, Operation]] = {
-    "jobs.create": ("jobs/create", lambda ws, job, run: ws.jobs.create(two_task_job("again"))),
-    "jobs.update": (
-        "jobs/update",
-        lambda ws, job, run: ws.jobs.update(job, new_settings=JobSettings(name="renamed")),
+FAULTS: dict[str, tuple[dict[str, Any], bool]] = {
+    # name: (the fault rule's options, whether the request takes effect)
+    "drop_after": ({"kind": "drop_after"}, True),
+    "stall": ({"kind": "stall", "seconds": 0.4}, True),
+    "502 saying TEMPORARILY_UNAVAILABLE, applied": (
+        {"kind": "502", "error_code": "TEMPORARILY_UNAVAILABLE", "applied": True},
+        True,
     ),
-    "jobs.delete": ("jobs/delete", lambda ws, job, run: ws.jobs.delete(job)),
-    "runs.delete": ("runs/delete", lambda ws, job, run: ws.runs.delete(run)),
-    "runs.repair": (
-        "runs/repair",
-        lambda ws, job, run: ws.runs.repair(run, rerun_all_failed_tasks=True),
-    ),
+    "500": ({"kind": "500"}, False),
 }
-FAULTS = ["drop_after", "500", "502", "stall"]
 
 
-@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize(("anyio_backend", "transport"), COMBOS)
+@pytest.mark.parametrize("fault", sorted(FAULTS))
 @pytest.mark.parametrize("name", sorted(OPERATIONS))
-async def test_ambiguous_failure_is_reported_not_retried(
-    anyio_backend: str, name: str, fault: str
+async def test_every_write_after_an_ambiguous_attempt(
+    anyio_backend: str, transport: str, name: str, fault: str
 ) -> None:
-    path, operation = OPERATIONS[name]
+    op = OPERATIONS[name]
+    options, takes_effect = FAULTS[fault]
     emulator = Emulator(VirtualClock())
+    scene = make_scene(emulator)
+    emulator.faults.next(path=op.fault_path, method=op.method, **options)
     async with (
         emulator.serve() as url,
-        Workspace(host=url, token=emulator.token, clock=emulator.clock, env={}) as setup,
-        Workspace(  # the call under test: a stalled answer trips its short read timeout
+        Workspace(
             host=url,
             token=emulator.token,
             clock=emulator.clock,
-            timeouts=Timeouts(read=0.3),
+            transport=transport,  # type: ignore[arg-type]
+            timeouts=Timeouts(read=0.1),  # a stalled answer trips it
             env={},
         ) as ws,
     ):
-        job_id = await setup.jobs.create(two_task_job())
-        emulator.script_task("b", outcome="FAILED", error="x")
-        run = await setup.jobs.run_now_and_wait(job_id, raise_on_failure=False)
-        assert run.run_id is not None
-        before = len(emulator.requests_to(path, "POST"))
-        emulator.faults.next(fault, path=path, seconds=1.0)  # type: ignore[arg-type]
-        with pytest.raises(OutcomeUnknown) as caught:
-            await operation(ws, job_id, run.run_id)
-        sent = len(emulator.requests_to(path, "POST")) - before
-    assert sent == 1  # exactly one attempt: a retry could apply it twice
-    assert caught.value.method == "POST"
-    assert "outcome is unknown" in str(caught.value)
-    assert caught.value.error is not None
+        if op.kind == "unsafe":
+            with pytest.raises(OutcomeUnknown) as caught:
+                await op.call(ws, scene)
+            assert op.sent(emulator) == 1  # a repeat could apply it twice
+            assert emulator.applied[op.counter] == int(takes_effect)
+            assert caught.value.may_have_applied
+            assert caught.value.error.may_have_applied
+            return
+        result = await op.call(ws, scene)
+    assert op.sent(emulator) == 2  # sent again: safe
+    if op.kind == "convergent":
+        assert op.applied is not None
+        assert op.applied(scene)  # the state one application leaves
+        return
+    assert isinstance(result, StartedRun)
+    assert op.trigger is not None
+    assert emulator.started_by_token(op.trigger) == {result.idempotency_token: result.run_id}
+    assert emulator.applied[op.counter] == 1  # one run, started by the token

@@ -1,0 +1,124 @@
+"""What a call has sent so far: the one record of whether its bytes left and what came back.
+
+Each exchange of a request with the server has a `SendRecord`, carried in the request's
+extensions. Only the transports this library ships mark it sent, from their own progress
+records, when they begin writing the request to a connection (a transport we do not ship is
+taken to have sent whatever it was handed); the answer's status is noted when it arrives.
+A call of `ApiClient.call` keeps a `CallState` for its duration (a context variable of the
+calling task): the idempotency token its body carries, the exchange in flight, and whether
+an earlier attempt may have been applied. Errors made during the call read it when they are
+made, so they are whole when raised: which token was sent, and whether the call may have
+been applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextvars import ContextVar
+from typing import Any, Final
+
+__all__ = [
+    "CURRENT_CALL",
+    "CallState",
+    "SendRecord",
+    "record_of",
+    "status_may_have_applied",
+]
+
+_EXTENSION: Final = "databricks_jobs.send_record"
+
+
+def status_may_have_applied(status: int) -> bool:
+    """Whether an answer with HTTP `status` leaves open that the request was applied.
+
+    2xx: it was. 5xx other than 501 and 503 (500, 502, 504, a proxy's 520...): it may have
+    been, because a gateway or the service failed while or after working on it. 1xx, 3xx,
+    4xx (429 included), 501 and 503: it was not (503 and 429 are documented as retried for
+    every request). Only the status decides, never the body's error code.
+    """
+    if 200 <= status < 300:
+        return True
+    return 500 <= status < 600 and status not in (501, 503)
+
+
+class SendRecord:
+    """One exchange of a request: did any byte leave this host, and what status came back."""
+
+    __slots__ = ("sent", "status")
+
+    def __init__(self) -> None:
+        self.sent = False
+        self.status: int | None = None
+
+    def reset(self) -> None:
+        """Start a new exchange of the same request (after a 401, the auth flow sends again)."""
+        self.sent = False
+        self.status = None
+
+    @property
+    def may_have_applied(self) -> bool:
+        """True when the request left and no answer says it was not applied."""
+        return self.sent and (self.status is None or status_may_have_applied(self.status))
+
+    def __repr__(self) -> str:
+        return f"SendRecord(sent={self.sent}, status={self.status})"
+
+
+def record_of(request: Any) -> SendRecord:
+    """The record of `request`'s exchange in progress (an `httpx.Request`), made if missing."""
+    record = request.extensions.get(_EXTENSION)
+    if not isinstance(record, SendRecord):
+        record = SendRecord()
+        request.extensions = {**request.extensions, _EXTENSION: record}
+    return record
+
+
+class CallState:
+    """One call in progress: its token, its attempts, and what they may have applied.
+
+    `attempt` counts the attempts begun; `sent` those whose bytes left this host.
+    """
+
+    __slots__ = ("ambiguous", "attempt", "in_flight", "sent", "token", "write")
+
+    def __init__(self, *, token: str | None, write: bool) -> None:
+        self.token = token
+        self.write = write
+        self.attempt = 0
+        self.sent = 0
+        self.ambiguous = False
+        self.in_flight: SendRecord | None = None
+
+    @classmethod
+    def for_body(cls, body: Mapping[str, Any] | None, *, write: bool) -> CallState:
+        """The state of a call sending `body` (its ``idempotency_token``, when it has one)."""
+        token = (body or {}).get("idempotency_token")
+        return cls(token=token if isinstance(token, str) and token else None, write=write)
+
+    def begin(self, request: Any) -> SendRecord:
+        """Start an attempt of `request`: a fresh record, in its extensions and in flight."""
+        self.attempt += 1
+        record = SendRecord()
+        request.extensions = {**request.extensions, _EXTENSION: record}
+        self.in_flight = record
+        return record
+
+    def failed(self, record: SendRecord) -> None:
+        """The attempt of `record` failed: remember whether it may have been applied."""
+        self.ambiguous = self.ambiguous or record.may_have_applied
+        self.sent += record.sent
+        if self.in_flight is record:
+            self.in_flight = None
+
+    @property
+    def may_have_applied(self) -> bool:
+        """True for a write when an attempt may have been applied, the one in flight included."""
+        if not self.write:
+            return False
+        return self.ambiguous or (self.in_flight is not None and self.in_flight.may_have_applied)
+
+
+CURRENT_CALL: Final[ContextVar[CallState | None]] = ContextVar(
+    "databricks_jobs_current_call", default=None
+)
+"""The call in progress in this task (None outside `ApiClient.call`)."""
