@@ -50,15 +50,20 @@ class SystemClock:
 
 
 class _Sleeper:
-    """One task asleep on a `VirtualClock`, ordered by deadline, then by arrival."""
+    """One task asleep on a `VirtualClock`, ordered by deadline, then by arrival.
 
-    __slots__ = ("deadline", "done", "event", "order")
+    `gone` marks a sleeper that stopped early (cancelled): it stays in the heap until it
+    reaches the top, so thousands of cancelled sleepers cost no more than thousands of pops.
+    """
+
+    __slots__ = ("deadline", "done", "event", "gone", "order")
 
     def __init__(self, deadline: float, order: int) -> None:
         self.deadline = deadline
         self.order = order
         self.event = anyio.Event()
         self.done = False
+        self.gone = False
 
     def __lt__(self, other: _Sleeper) -> bool:
         return (self.deadline, self.order) < (other.deadline, other.order)
@@ -83,6 +88,7 @@ class VirtualClock:
         self._now = float(start)
         self.auto_advance = auto_advance
         self._sleepers: list[_Sleeper] = []
+        self._gone = 0  # sleepers in the heap that stopped early
         self._order = itertools.count()
 
     def now(self) -> float:
@@ -100,14 +106,23 @@ class VirtualClock:
         if when < self._now:
             raise ValueError(f"cannot move a clock backwards (from {self._now} to {when})")
         self._now = float(when)
+        self._drop_gone()
         while self._sleepers and self._sleepers[0].deadline <= self._now:
             sleeper = heapq.heappop(self._sleepers)
             sleeper.done = True
             sleeper.event.set()
+            self._drop_gone()
         self._wake_first()
+
+    def _drop_gone(self) -> None:
+        """Pop the sleepers that stopped early from the top of the heap."""
+        while self._sleepers and self._sleepers[0].gone:
+            heapq.heappop(self._sleepers)
+            self._gone -= 1
 
     def _wake_first(self) -> None:
         """Let the earliest sleeper check whether its turn has come (auto-advance only)."""
+        self._drop_gone()
         if self.auto_advance and self._sleepers:
             self._sleepers[0].event.set()
 
@@ -129,6 +144,7 @@ class VirtualClock:
                 await anyio.lowlevel.checkpoint()
                 if sleeper.done:
                     return
+                self._drop_gone()
                 if self._sleepers and self._sleepers[0] is sleeper:
                     heapq.heappop(self._sleepers)
                     sleeper.done = True
@@ -138,15 +154,15 @@ class VirtualClock:
                 sleeper.event = anyio.Event()
                 await sleeper.event.wait()
         finally:
-            if not sleeper.done:
-                self._sleepers.remove(sleeper)
-                heapq.heapify(self._sleepers)
+            if not sleeper.done and not sleeper.gone:
+                sleeper.gone = True
+                self._gone += 1
                 self._wake_first()
 
     @property
     def sleepers(self) -> int:
         """How many tasks are asleep on this clock."""
-        return len(self._sleepers)
+        return len(self._sleepers) - self._gone
 
     def __repr__(self) -> str:
         return f"VirtualClock(now={self._now!r}, auto_advance={self.auto_advance!r})"

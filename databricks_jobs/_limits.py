@@ -13,11 +13,13 @@ else. Raise them (or use `RateLimits.unlimited()`) where your workspace allows m
 
 from __future__ import annotations
 
+import collections
 import functools
 import re
 from collections.abc import Mapping
 from typing import Final
 
+import anyio
 import attrs
 
 from ._clock import Clock
@@ -86,21 +88,94 @@ class RateLimits:
         return self.per_endpoint.get(endpoint, self.default)
 
 
-class _Bucket:
-    """A token bucket as a virtual schedule (GCRA): one reservation per request."""
+class _Slot:
+    """One place in a bucket's schedule: when it starts, and the schedule before it."""
 
-    __slots__ = ("_interval", "_next", "_tolerance")
+    __slots__ = ("before", "start", "state", "ticket")
+
+    def __init__(self, before: float, start: float, ticket: _Ticket) -> None:
+        self.before = before  # the bucket's next free time before this slot was taken
+        self.start = start
+        self.state = _WAITING
+        self.ticket: _Ticket | None = ticket
+
+
+class _Ticket:
+    """A caller's hold on a slot; the bucket may move it to an earlier slot while it waits."""
+
+    __slots__ = ("scope", "slot")
+
+    def __init__(self) -> None:
+        self.slot: _Slot
+        self.scope: anyio.CancelScope | None = None  # while asleep: cancelled when moved
+
+
+_WAITING, _USED, _GIVEN_BACK, _GONE = range(4)
+_SAME_TIME: Final = 1e-9
+"""Slots this close to now start now: sums of intervals drift by a few ulps."""
+
+
+class _Bucket:
+    """A token bucket as a virtual schedule (GCRA): one slot per request.
+
+    A slot is taken before its caller sleeps until its start. A caller that gives up first
+    (cancelled, timed out) gives it back: at the end of the schedule, the schedule rolls
+    back as if it had never been taken; in the middle, the caller with the last slot moves
+    up into it. So the schedule has no holes while anyone waits, and when nobody waits it is
+    the schedule of the requests actually sent: no caller waits for slots nobody used.
+    """
+
+    __slots__ = ("_interval", "_next", "_queue", "_sent_next", "_tolerance", "_waiting")
 
     def __init__(self, rate: float) -> None:
         self._interval = 1.0 / rate
         self._tolerance = max(0.0, rate - 1.0) * self._interval  # a second's worth of burst
-        self._next = float("-inf")
+        self._next = float("-inf")  # the next free slot, after every slot taken
+        self._sent_next = float("-inf")  # the next free slot, after the requests sent
+        self._waiting = 0  # tickets whose callers wait for their start
+        self._queue: collections.deque[_Slot] = collections.deque()  # in order of start
 
-    def reserve(self, now: float) -> float:
-        """Take the next slot; return how long to wait before using it."""
+    def reserve(self, now: float) -> _Ticket:
+        """Take the next free slot."""
+        self._waiting += 1
+        if self._waiting == 1:  # nobody else waits: start from what was sent
+            self._next = self._sent_next
+            self._queue.clear()
+        ticket = _Ticket()
         start = max(self._next, now - self._tolerance)
+        ticket.slot = _Slot(self._next, start, ticket)
         self._next = start + self._interval
-        return max(0.0, start - now)
+        self._queue.append(ticket.slot)
+        return ticket
+
+    def used(self, ticket: _Ticket, now: float) -> None:
+        """The caller of `ticket` sends its request now."""
+        slot = ticket.slot
+        slot.state, slot.ticket = _USED, None
+        self._waiting -= 1
+        self._sent_next = max(self._sent_next, now - self._tolerance) + self._interval
+        queue = self._queue
+        while queue and queue[0].state is _USED:  # forget what can no longer change
+            queue.popleft().state = _GONE
+
+    def give_back(self, ticket: _Ticket) -> None:
+        """The caller of `ticket` gave up before its start: free its slot for the others."""
+        freed = ticket.slot
+        freed.state, freed.ticket = _GIVEN_BACK, None
+        self._waiting -= 1
+        queue = self._queue
+        last = queue[-1]
+        if last is not freed and last.state is _WAITING and last.ticket is not None:
+            # The last caller moves up into the freed slot (woken to sleep until then).
+            mover = last.ticket
+            freed.state, freed.ticket, mover.slot = _WAITING, mover, freed
+            last.state, last.ticket = _GIVEN_BACK, None
+            if mover.scope is not None:
+                mover.scope.cancel()
+        while queue and queue[-1].state is _GIVEN_BACK:  # the end of the schedule: roll back
+            gone = queue.pop()
+            gone.state = _GONE
+            self._next = gone.before
 
 
 class RateLimiter:
@@ -112,7 +187,10 @@ class RateLimiter:
         self._buckets: dict[str, _Bucket | None] = {}
 
     async def acquire(self, endpoint: str) -> None:
-        """Wait (on the clock) until `endpoint` may be called again."""
+        """Wait (on the clock) until `endpoint` may be called again.
+
+        A caller cancelled or timed out while waiting gives its slot back.
+        """
         try:
             bucket = self._buckets[endpoint]
         except KeyError:
@@ -120,9 +198,17 @@ class RateLimiter:
             bucket = self._buckets[endpoint] = _Bucket(rate) if rate is not None else None
         if bucket is None:
             return
-        wait = bucket.reserve(self._clock.now())
-        if wait > 0:
-            await self._clock.sleep(wait)
+        clock = self._clock
+        ticket = bucket.reserve(clock.now())
+        try:
+            while (wait := ticket.slot.start - clock.now()) > _SAME_TIME:
+                with anyio.CancelScope() as ticket.scope:  # cancelled: moved to an earlier slot
+                    await clock.sleep(wait)
+                ticket.scope = None
+        except BaseException:
+            bucket.give_back(ticket)
+            raise
+        bucket.used(ticket, clock.now())
 
 
 class BackoffGate:
