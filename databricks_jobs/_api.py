@@ -26,6 +26,7 @@ from ._clock import Clock
 from ._errors import (
     ApiError,
     ClientClosedError,
+    DatabricksError,
     DecodeError,
     OutcomeUnknown,
     RateLimited,
@@ -218,6 +219,10 @@ class ApiClient:
         try:
             data = await self._call_with_deadline(request, path, endpoint, state, idempotent)
             return data if decode is None else decode(data)
+        except DatabricksError as error:
+            if error.idempotency_token is not None:
+                error.add_note(_token_note(error.idempotency_token, error.may_have_applied))
+            raise
         finally:
             CURRENT_CALL.reset(entered)
 
@@ -392,6 +397,20 @@ class ApiClient:
                 elapsed,
                 attempt,
             )
+
+
+def _token_note(token: str, may_have_applied: bool) -> str:
+    """What the caller of a failed trigger should do with its idempotency token."""
+    if may_have_applied:
+        return (
+            f"idempotency token {token}: an attempt may have started a run; send the same "
+            "request again with this token to find out (the service answers with the run "
+            "that token started)"
+        )
+    return (
+        f"idempotency token {token}: no attempt started a run; sending the request again "
+        "with this token can never start a second one"
+    )
 
 
 def _credentials(request: httpx.Request) -> tuple[str, ...]:

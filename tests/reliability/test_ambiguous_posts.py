@@ -14,6 +14,7 @@ applied here, but the client cannot know). Then:
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -21,6 +22,8 @@ import pytest
 from databricks_jobs import OutcomeUnknown, StartedRun, Timeouts, Workspace
 from databricks_jobs.testing import Emulator, VirtualClock
 
+from ..core.loopback import Exchange, loopback_server
+from ..resources.specs import two_task_job
 from .writes import COMBOS, OPERATIONS, make_scene
 
 pytestmark = pytest.mark.anyio
@@ -77,3 +80,50 @@ async def test_every_write_after_an_ambiguous_attempt(
     assert op.trigger is not None
     assert emulator.started_by_token(op.trigger) == {result.idempotency_token: result.run_id}
     assert emulator.applied[op.counter] == 1  # one run, started by the token
+
+
+MISLEADING = ["TEMPORARILY_UNAVAILABLE", "RESOURCE_EXHAUSTED", "REQUEST_LIMIT_EXCEEDED"]
+
+
+@pytest.mark.parametrize(("anyio_backend", "transport"), COMBOS)
+@pytest.mark.parametrize("code", MISLEADING)
+@pytest.mark.parametrize("status", [500, 502, 504])
+async def test_a_5xx_is_judged_by_its_status_not_its_error_code(
+    anyio_backend: str, transport: str, status: int, code: str
+) -> None:
+    async def answer(exchange: Exchange) -> None:
+        if len(server.requests) == 1:
+            body = json.dumps({"error_code": code, "message": "try again"}).encode()
+            await exchange.respond(status, body)
+        else:
+            await exchange.respond(200, b'{"job_id": 7}')
+
+    async with loopback_server(answer) as server:
+        async with Workspace(
+            host=server.url, token="dapi-x", transport=transport, clock=VirtualClock(), env={}
+        ) as ws:  # type: ignore[arg-type]
+            with pytest.raises(OutcomeUnknown) as caught:
+                await ws.jobs.create(two_task_job())
+    assert len(server.requests) == 1  # a second job would be a duplicate
+    assert getattr(caught.value.error, "status", None) == status
+
+
+@pytest.mark.parametrize(("anyio_backend", "transport"), COMBOS)
+@pytest.mark.parametrize("code", ["INTERNAL_ERROR", *MISLEADING])
+@pytest.mark.parametrize("status", [429, 503])
+async def test_429_and_503_stay_retried_whatever_their_error_code(
+    anyio_backend: str, transport: str, status: int, code: str
+) -> None:
+    async def answer(exchange: Exchange) -> None:
+        if len(server.requests) == 1:
+            body = json.dumps({"error_code": code, "message": "later"}).encode()
+            await exchange.respond(status, body)
+        else:
+            await exchange.respond(200, b'{"job_id": 7}')
+
+    async with loopback_server(answer) as server:
+        async with Workspace(
+            host=server.url, token="dapi-x", transport=transport, clock=VirtualClock(), env={}
+        ) as ws:  # type: ignore[arg-type]
+            assert await ws.jobs.create(two_task_job()) == 7
+    assert len(server.requests) == 2

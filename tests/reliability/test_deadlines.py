@@ -1,0 +1,147 @@
+"""The total deadline never hides an ambiguity, and `request_sent` says what really left.
+
+`Timeouts(total=...)` cuts a call wherever it is. Cut after the request's bytes left, a
+write that is not safe to repeat raises `OutcomeUnknown` (the `RequestTimeout` as its
+cause), because it may have been applied; a safe one raises the `RequestTimeout` with
+``request_sent`` True. Cut while it still waited (at the back-off gate, the rate limiter,
+the token fetch), nothing left: ``request_sent`` is False and the request never reached the
+server. Each under aiohttp on asyncio, httpx on asyncio and httpx on trio, over loopback.
+"""
+
+from __future__ import annotations
+
+import anyio
+import pytest
+
+from databricks_jobs import (
+    OutcomeUnknown,
+    PoolLimits,
+    RateLimited,
+    RateLimits,
+    RequestTimeout,
+    RetryPolicy,
+    Timeouts,
+    VirtualClock,
+    Workspace,
+)
+from databricks_jobs.testing import DEFAULT_CLIENT, Emulator
+
+from ..resources.specs import two_task_job
+from .writes import COMBOS
+
+pytestmark = [pytest.mark.anyio, pytest.mark.parametrize(("anyio_backend", "transport"), COMBOS)]
+
+TOTAL = 0.3
+"""Real seconds: the total deadline is the event loop's time, not the Workspace clock."""
+
+
+def workspace(url: str, transport: str, **options: object) -> Workspace:
+    options.setdefault("token", "dapi-emulator")
+    options.setdefault("clock", VirtualClock(auto_advance=False))  # a wait on it never ends
+    options.setdefault("timeouts", Timeouts(read=30, total=TOTAL))
+    return Workspace(host=url, transport=transport, env={}, **options)  # type: ignore[arg-type]
+
+
+async def test_cut_after_sending_an_unsafe_write_is_outcome_unknown(
+    anyio_backend: str, transport: str
+) -> None:
+    emulator = Emulator(VirtualClock())
+    emulator.faults.next("stall", path="jobs/create", seconds=5)  # applied, answered late
+    async with emulator.serve() as url, workspace(url, transport) as ws:
+        with pytest.raises(OutcomeUnknown) as caught:
+            await ws.jobs.create(two_task_job())
+    cause = caught.value.error
+    assert isinstance(cause, RequestTimeout)
+    assert cause.phase == "total"
+    assert cause.request_sent is True
+    assert caught.value.__cause__ is cause
+    assert caught.value.may_have_applied
+    assert emulator.applied["jobs/create"] == 1  # it was: the job exists
+    assert len(emulator.requests_to("jobs/create")) == 1
+
+
+async def test_cut_after_sending_a_safe_request_is_a_timeout_that_was_sent(
+    anyio_backend: str, transport: str
+) -> None:
+    emulator = Emulator(VirtualClock())
+    emulator.faults.next("stall", path="jobs/list", seconds=5)
+    async with emulator.serve() as url, workspace(url, transport) as ws:
+        with pytest.raises(RequestTimeout) as caught:
+            await ws.jobs.list().to_list()
+    assert caught.value.phase == "total"
+    assert caught.value.request_sent is True
+    assert not caught.value.may_have_applied  # a read applies nothing
+
+
+async def test_cut_at_the_back_off_gate_was_never_sent(anyio_backend: str, transport: str) -> None:
+    emulator = Emulator(VirtualClock())
+    emulator.faults.next("429", path="jobs/list", retry_after=30)
+    async with emulator.serve() as url, workspace(url, transport, retry=RetryPolicy.never()) as ws:
+        with pytest.raises(RateLimited):
+            await ws.jobs.list().to_list()  # closes the gate for 30 s of a clock that stands
+        with pytest.raises(RequestTimeout) as caught:
+            await ws.jobs.create(two_task_job())
+    assert caught.value.phase == "total"
+    assert caught.value.request_sent is False  # waiting at the gate: nothing left
+    assert not caught.value.may_have_applied
+    assert "0 attempts sent" in str(caught.value)
+    assert emulator.requests_to("jobs/create") == []
+
+
+async def test_cut_at_the_rate_limiter_was_never_sent(anyio_backend: str, transport: str) -> None:
+    emulator = Emulator(VirtualClock())
+    limits = RateLimits(per_endpoint={"jobs/create": 1})
+    async with emulator.serve() as url, workspace(url, transport, rate_limits=limits) as ws:
+        await ws.jobs.create(two_task_job())  # the one request of this second
+        with pytest.raises(RequestTimeout) as caught:
+            await ws.jobs.create(two_task_job())  # waits a second of a clock that stands
+    assert caught.value.request_sent is False
+    assert not isinstance(caught.value, OutcomeUnknown)
+    assert len(emulator.requests_to("jobs/create")) == 1
+
+
+async def test_cut_during_the_token_fetch_was_never_sent(
+    anyio_backend: str, transport: str
+) -> None:
+    emulator = Emulator(VirtualClock())
+    emulator.faults.next("stall", path="/oidc/v1/token", seconds=5)
+    client_id, client_secret = DEFAULT_CLIENT
+    async with (
+        emulator.serve() as url,
+        workspace(url, transport, token=None, client_id=client_id, client_secret=client_secret)
+        as ws,
+    ):
+        with pytest.raises(RequestTimeout) as caught:
+            await ws.jobs.create(two_task_job())
+    assert caught.value.request_sent is False  # the token request left; the create did not
+    assert not caught.value.may_have_applied
+    assert emulator.requests_to("jobs/create") == []
+
+
+async def test_cancelled_waiters_give_their_connection_slots_back(
+    anyio_backend: str, transport: str
+) -> None:
+    emulator = Emulator(VirtualClock())
+    emulator.faults.next("stall", path="jobs/runs/list", seconds=0.3)  # holds the connection
+    async with (
+        emulator.serve() as url,
+        workspace(
+            url,
+            transport,
+            clock=VirtualClock(),
+            limits=PoolLimits(max_connections=1),
+            timeouts=Timeouts(read=30, pool=5),
+        ) as ws,
+    ):
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(ws.request, "GET", "/api/2.2/jobs/runs/list")
+            with anyio.CancelScope() as waiters:
+                async with anyio.create_task_group() as queue:
+                    for _ in range(2000):
+                        queue.start_soon(ws.request, "GET", "/api/2.2/jobs/list")
+                    await anyio.sleep(0.05)  # they wait for the one connection slot
+                    waiters.cancel()
+        # The stalled call has finished; the next call gets the connection at once.
+        with anyio.fail_after(2):
+            await ws.jobs.list().to_list()
+    assert len(emulator.requests_to("jobs/list")) == 1  # none of the 2,000 went out
