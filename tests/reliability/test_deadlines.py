@@ -108,8 +108,9 @@ async def test_cut_during_the_token_fetch_was_never_sent(
     client_id, client_secret = DEFAULT_CLIENT
     async with (
         emulator.serve() as url,
-        workspace(url, transport, token=None, client_id=client_id, client_secret=client_secret)
-        as ws,
+        workspace(
+            url, transport, token=None, client_id=client_id, client_secret=client_secret
+        ) as ws,
     ):
         with pytest.raises(RequestTimeout) as caught:
             await ws.jobs.create(two_task_job())
