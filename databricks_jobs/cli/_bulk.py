@@ -99,7 +99,7 @@ def result_record(line: int, result: bulk.BulkResult[RunNow]) -> dict[str, Any]:
 
 
 class _Bar:
-    """A rich progress bar on stderr: done, failed, rate, elapsed and ETA."""
+    """A rich progress bar on stderr: done, failed, unresolved, rate, elapsed and ETA."""
 
     def __init__(self, console: Console, total: int) -> None:
         self._started = time.monotonic()
@@ -108,6 +108,7 @@ class _Bar:
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("done, [red]{task.fields[failed]} failed[/red]"),
+            TextColumn("[yellow]{task.fields[unresolved]} unresolved[/yellow]"),
             TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(),
             TextColumn("ETA"),
@@ -115,7 +116,9 @@ class _Bar:
             console=console,
             transient=False,
         )
-        self._task: TaskID = self._progress.add_task("run-now", total=total, failed=0, rate="")
+        self._task: TaskID = self._progress.add_task(
+            "run-now", total=total, failed=0, unresolved=0, rate=""
+        )
 
     def __enter__(self) -> _Bar:
         self._progress.start()
@@ -127,12 +130,13 @@ class _Bar:
 
     def update(self, progress: bulk.Progress) -> None:
         """Show the counts of the batch."""
-        finished = progress.done + progress.failed
+        finished = progress.total - progress.pending - progress.in_flight
         elapsed = max(time.monotonic() - self._started, 1e-6)
         self._progress.update(
             self._task,
             completed=finished,
             failed=progress.failed,
+            unresolved=progress.unresolved,
             rate=f"{finished / elapsed:.1f}/s",
         )
 
