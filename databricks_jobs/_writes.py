@@ -161,7 +161,7 @@ WRITES: Final[tuple[Write, ...]] = (
         "jobs.enforce_compliance",
         Repeat.UNSAFE,
         "the answer lists the changes this application made; a repeat finds nothing left to "
-        "change and answers has_changes false. A preview (validate_only) changes nothing",
+        "change and answers has_changes false. A preview changes nothing",
         safe_with="validate_only",
     ),
 )

@@ -69,7 +69,6 @@ __all__ = [
     "poll_cost",
     "run_now",
     "run_now_batch",
-    "state_after",
     "submit",
     "submit_batch",
     "wait",
@@ -111,7 +110,7 @@ _DELETED_RUN = re.compile(r"idempotency token.*\bdeleted\b", re.IGNORECASE | re.
 """How the service refuses a token whose run was deleted ("... has been deleted.")."""
 
 
-def state_after(error: DatabricksError) -> ItemState:
+def _state_after(error: DatabricksError) -> ItemState:
     """Where an item stands after its trigger failed with `error` (never `FAILED` in doubt)."""
     if (
         isinstance(error, ApiError)
@@ -279,7 +278,7 @@ class Batch(Generic[R]):
                 try:
                     run = await self._send(result.request)
                 except DatabricksError as exc:
-                    result.state, result.error = state_after(exc), exc
+                    result.state, result.error = _state_after(exc), exc
                 else:
                     result.state, result.run = ItemState.STARTED, run
                 counts[result.state] += 1
