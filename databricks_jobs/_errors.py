@@ -12,8 +12,8 @@
     ├── ClientClosedError            a Workspace used after aclose()
     ├── EventLoopError               a Workspace used from another event loop than its own,
     │                                or the aiohttp transport under trio
-    ├── OutcomeUnknown               a non-idempotent request failed ambiguously: it may have
-    │                                been applied, so it was not retried (see .error)
+    ├── OutcomeUnknown               a write that is not safe to repeat failed ambiguously:
+    │                                it may have been applied, so it was not retried (.error)
     ├── TransportError               no usable HTTP response
     │   ├── ConnectionFailed         .request_sent says whether any byte left this host
     │   └── RequestTimeout           .phase: connect | read | write | pool | total
@@ -222,7 +222,9 @@ class OutcomeUnknown(DatabricksError):
     """A request that is not safe to repeat failed in a way that leaves its outcome unknown.
 
     The request may or may not have been applied on the server (a job may have been created,
-    a repair started), so it was not retried. `error` is what went wrong.
+    a repair started), so it was not retried. `error` is what went wrong: a dropped
+    connection, a read timeout, a 500, 502 or 504, or the total deadline (a `RequestTimeout`
+    with ``phase="total"``) after the request left. `may_have_applied` is always True.
     """
 
     def __init__(self, method: str, path: str, error: DatabricksError) -> None:

@@ -2,11 +2,13 @@
 
 Always retried: request throttling (429 `RateLimited`), 503, and failures that happened
 before any byte of the request left (refused connections, connect and pool timeouts,
-failed token fetches). Retried only when the request is safe to repeat (GET, PUT, DELETE,
-and requests that carry an idempotency token): 500, 502, 504, read and write timeouts,
-connections dropped after sending. Any other request that fails in one of those ways raises
-`OutcomeUnknown`, because it may have been applied. A 429 that means "the job already has
-its maximum of active runs" (`ConcurrentRunsLimit`) is not retried unless asked.
+failed token fetches). Retried only when the request is safe to repeat (reads, convergent
+writes and triggers with an idempotency token: the table in `_writes`): 500, 502, 504 and
+other 5xx but 501, read and write timeouts, connections dropped after sending. For an
+answer with a 5xx status the status decides, never the body's error code alone. Any other
+request that fails in one of those ways raises `OutcomeUnknown`, because it may have been
+applied. A 429 that means "the job already has its maximum of active runs"
+(`ConcurrentRunsLimit`) is not retried unless asked.
 
 The first attempt runs outside tenacity: a call that succeeds at once pays nothing for the
 retry machinery. Waits go through the Workspace's clock, so a `VirtualClock` makes them
