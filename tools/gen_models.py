@@ -19,6 +19,8 @@ Rules applied:
 * field names are the wire names; a field the reference marks required becomes a mandatory
   keyword argument, every other field defaults to ``None``;
 * an enum-typed field is annotated ``TheEnum | str``, because enums are open;
+* an integer field that is int64 on the wire (``INT64_FIELDS``) is annotated ``Int64``, an
+  `int` that the serde also reads from a numeric string;
 * every class gets ``extra: dict[str, Any]`` for the keys this release does not know;
 * renames, type mappings and exclusions come from ``databricks_jobs/models/_reference.py``;
 * ``models/__init__.py`` is rewritten with every public model, enum and the validation names.
@@ -52,6 +54,8 @@ def _load_reference_rules() -> dict[str, Any]:
 _RULES = _load_reference_rules()
 # Reference name -> our name (the reasons are in models/_reference.py).
 RENAMES: dict[str, str] = {ref: ours for ref, (ours, _why) in _RULES["RENAMES"].items()}
+# (reference type or request, field) whose integers are int64: annotated `Int64`.
+INT64_FIELDS: frozenset[tuple[str, str]] = _RULES["INT64_FIELDS"]
 
 # Request bodies we model (SDK legacy request-type name); only the "body" parameters.
 REQUEST_BODIES = {
@@ -249,7 +253,7 @@ def comment(doc: str | None, indent: str) -> list[str]:
 class TypeRef:
     """A parsed reference type string."""
 
-    def __init__(self, text: str, enums: set[str]) -> None:
+    def __init__(self, text: str, enums: set[str], *, int64: bool = False) -> None:
         self.text = text
         inner = text
         self.container = None
@@ -262,12 +266,13 @@ class TypeRef:
         if inner in _RULES["TYPE_MAPPINGS"]:
             inner = _RULES["TYPE_MAPPINGS"][inner][0]
         self.inner = inner
+        self.is_int64 = int64 and inner == "int"
         self.is_enum = inner in enums
         self.is_model = inner not in {"str", "int", "bool", "float", "Any"} and not self.is_enum
 
     def annotation(self) -> str:
         """Return the Python annotation (without ``| None``)."""
-        base = our_name(self.inner)
+        base = "Int64" if self.is_int64 else our_name(self.inner)
         if self.is_enum:
             base = f"{base} | str"
         if self.container == "list":
@@ -277,7 +282,9 @@ class TypeRef:
         return base
 
     def names(self) -> set[str]:
-        """Return the model and enum names this type refers to."""
+        """Return the model, enum and `Int64` names this type refers to."""
+        if self.is_int64:
+            return {"Int64"}
         return {our_name(self.inner)} if (self.is_enum or self.is_model) else set()
 
 
@@ -322,6 +329,9 @@ DEFINE_OPTIONS = (
     "kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP"
 )
 
+# Names the generated modules import from models/_base.py besides `Model`.
+BASE_NAMES = {"Int64", "short_job_repr", "short_run_repr"}
+
 REPRS = {
     "Job": "short_job_repr",
     "BaseJob": "short_job_repr",
@@ -343,14 +353,14 @@ def build(ref: dict[str, Any]) -> dict[str, str]:
     classes: dict[str, tuple[str, dict[str, Any]]] = {}  # our name -> (module, fields)
     for ref_name, fields in ref["types"].items():
         name = our_name(ref_name)
-        classes[name] = (subject(name, ref["type_modules"][ref_name]), fields)
+        classes[name] = (subject(name, ref["type_modules"][ref_name]), mark_int64(ref_name, fields))
     for key, name in REQUEST_BODIES.items():
         params = {
             p: {**info, "nullable": not info["required"], "doc": None}
             for p, info in ref["requests"][key]["params"].items()
             if info["in"] == "body"
         }
-        classes[name] = ("request_bodies", params)
+        classes[name] = ("request_bodies", mark_int64(key, params))
 
     home = {name: mod for name, (mod, _) in classes.items()}
     for e in enum_names:
@@ -370,6 +380,11 @@ def build(ref: dict[str, Any]) -> dict[str, str]:
     check_acyclic(deps)
     out["__init__"] = gen_init(per_module, sorted(enums))
     return out
+
+
+def mark_int64(ref_key: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Return the fields with ``int64`` set on those listed in `INT64_FIELDS`."""
+    return {f: {**info, "int64": (ref_key, f) in INT64_FIELDS} for f, info in fields.items()}
 
 
 def validation_names() -> list[str]:
@@ -392,11 +407,12 @@ def gen_init(per_module: dict[str, list[str]], enum_names: list[str]) -> str:
         "with `databricks_jobs.from_dict`, check specs with `validate`. See docs/models.md.",
         '"""',
         "",
+        "from databricks_jobs.models._base import Int64",
         "from databricks_jobs.models.enums import (",
         *[f"    {n}," for n in enum_names],
         ")",
     ]
-    exported = list(enum_names)
+    exported = ["Int64", *enum_names]
     for mod in MODULE_ORDER:
         names = per_module[mod]
         lines.append(f"from databricks_jobs.models.{mod} import (")
@@ -513,7 +529,7 @@ def gen_module(
         body.append("")
         ordered = sorted(fields.items(), key=lambda kv: (not kv[1]["required"], kv[0]))
         for fname, info in ordered:
-            t = TypeRef(info["type"], enum_names)
+            t = TypeRef(info["type"], enum_names, int64=info.get("int64", False))
             used |= t.names()
             ann = t.annotation()
             body += comment(info.get("doc"), "    ")
@@ -527,7 +543,9 @@ def gen_module(
                 body.append(f"    {fname}: {ann}")
             else:
                 body.append(f"    {fname}: {ann} | None = None")
-        body.append("    #: Keys this release does not know, written back unchanged.")
+        body.append(
+            "    #: Keys this release does not know, and known keys received as null: written back."
+        )
         body.append("    extra: dict[str, Any] = attrs.field(factory=dict)")
         needs_any = True
         if name in REPRS:
@@ -543,7 +561,7 @@ def gen_module(
 
     imports: dict[str, set[str]] = defaultdict(set)
     for n in used:
-        where = "_base" if n in REPRS.values() else home.get(n, mod)
+        where = "_base" if n in BASE_NAMES else home.get(n, mod)
         if where != mod:
             imports[where].add(n)
     header = [f'"""{MODULE_DOCS[mod]}"""', "", "from __future__ import annotations", ""]

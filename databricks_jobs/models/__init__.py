@@ -4,6 +4,7 @@ Field names are the wire names. Build specs with keyword arguments, read respons
 with `databricks_jobs.from_dict`, check specs with `validate`. See docs/models.md.
 """
 
+from databricks_jobs.models._base import Int64
 from databricks_jobs.models.compliance import (
     EnforcePolicyComplianceForJobResponseJobClusterSettingsChange,
     EnforcePolicyComplianceResponse,
@@ -413,6 +414,7 @@ __all__ = [
     "GitSource",
     "HardwareAcceleratorType",
     "InitScriptInfo",
+    "Int64",
     "Job",
     "JobAccessControlRequest",
     "JobAccessControlResponse",

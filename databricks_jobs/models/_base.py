@@ -6,18 +6,30 @@ one encode and one decode function per model class. A model only declares its fi
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Annotated, Any, TypeAlias, cast
 
 import attrs
 
-__all__ = ["Model", "model_fields", "short_job_repr", "short_run_repr"]
+__all__ = ["INT64", "Int64", "Model", "model_fields", "short_job_repr", "short_run_repr"]
+
+INT64 = "int64"
+"""The mark `Int64` carries (``typing.Annotated`` metadata), read by the serde."""
+
+Int64: TypeAlias = Annotated[int, INT64]
+"""An `int` that is int64 on the wire: read from a JSON number or from a numeric string.
+
+proto3 JSON may write an int64 as a string (``"914067542109863"``); decoding turns such a
+string into the int, the one conversion decoding makes. Other integer fields keep what they
+received.
+"""
 
 
 class Model:
     """Base class of every API model: keyword construction, wire names, unknown keys in `extra`.
 
     Every subclass is a plain slotted attrs class whose fields are named as on the wire, plus
-    `extra`, a dict holding the keys this release does not know (written back unchanged).
+    `extra`, a dict holding what is written back besides the fields: the keys this release
+    does not know, and the known keys that were received as JSON null (the field reads None).
     Equality compares the class and every field, `extra` included.
     """
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 
-from databricks_jobs.models._base import Model
+from databricks_jobs.models._base import Int64, Model
 from databricks_jobs.models.jobs import JobSettings
 
 __all__ = [
@@ -32,7 +32,7 @@ class EnforcePolicyComplianceForJobResponseJobClusterSettingsChange(Model):
     #: The previous value of this field before enforcing policy compliance (either a number, a
     #: boolean, or a string) converted to a string.
     previous_value: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -52,7 +52,7 @@ class EnforcePolicyComplianceResponse(Model):
     ) = None
     #: Updated job settings after policy enforcement.
     settings: JobSettings | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -67,7 +67,7 @@ class GetPolicyComplianceResponse(Model):
     #: An object containing key-value mappings representing the first 200 policy validation
     #: errors.
     violations: dict[str, str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -78,13 +78,13 @@ class JobCompliance(Model):
     """Job compliance."""
 
     #: Canonical unique identifier for a job.
-    job_id: int
+    job_id: Int64
     #: Whether this job is in compliance with the latest version of its policy.
     is_compliant: bool | None = None
     #: An object containing key-value mappings representing the first 200 policy validation
     #: errors.
     violations: dict[str, str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -100,5 +100,5 @@ class ListJobComplianceForPolicyResponse(Model):
     next_page_token: str | None = None
     #: This field represents the pagination token to retrieve the previous page of results.
     prev_page_token: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)

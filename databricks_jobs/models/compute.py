@@ -81,7 +81,7 @@ class Adlsgen2Info(Model):
 
     #: abfss destination, e.g.
     destination: str
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -95,7 +95,7 @@ class AutoScale(Model):
     max_workers: int | None = None
     #: The minimum number of workers to which the cluster can scale down when underutilized.
     min_workers: int | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -125,7 +125,7 @@ class AwsAttributes(Model):
     spot_bid_price_percent: int | None = None
     #: Identifier for the availability zone/datacenter in which the cluster resides.
     zone_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -145,7 +145,7 @@ class AzureAttributes(Model):
     log_analytics_info: LogAnalyticsInfo | None = None
     #: The max bid price to be used for Azure spot instances.
     spot_bid_max_price: float | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -159,7 +159,7 @@ class ClientsTypes(Model):
     jobs: bool | None = None
     #: With notebooks set, this cluster can be used for notebooks
     notebooks: bool | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -173,7 +173,7 @@ class ClusterInstance(Model):
     cluster_id: str | None = None
     #: The canonical identifier for the Spark context used by a run.
     spark_context_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -189,7 +189,7 @@ class ClusterLogConf(Model):
     s3: S3StorageInfo | None = None
     #: destination needs to be provided, e.g.
     volumes: VolumesStorageInfo | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -271,7 +271,7 @@ class ClusterSpec(Model):
     #: Flexible node type configuration for worker nodes.
     worker_node_type_flexibility: NodeTypeFlexibility | None = None
     workload_type: WorkloadType | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -283,7 +283,7 @@ class Compute(Model):
 
     #: Hardware accelerator configuration for Serverless GPU workloads.
     hardware_accelerator: HardwareAcceleratorType | str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -299,7 +299,7 @@ class ComputeConfig(Model):
     gpu_node_pool_id: str | None = None
     #: GPU type.
     gpu_type: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -316,7 +316,7 @@ class ComputeSpec(Model):
     #: Optional ID of a pre-provisioned accelerator capacity reservation to run this AI Runtime
     #: workload on.
     provisioned_capacity_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -328,7 +328,7 @@ class DbfsStorageInfo(Model):
 
     #: dbfs destination, e.g.
     destination: str
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -342,7 +342,7 @@ class DockerBasicAuth(Model):
     password: str | None = None
     #: Name of the user
     username: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -356,7 +356,7 @@ class DockerImage(Model):
     basic_auth: DockerBasicAuth | None = None
     #: URL of the docker image.
     url: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -378,7 +378,7 @@ class Environment(Model):
     java_dependencies: list[str] | None = None
     #: Path to the `pyproject.toml` file that defines the project environment.
     project_environment: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -409,7 +409,7 @@ class GcpAttributes(Model):
     use_preemptible_executors: bool | None = None
     #: Identifier for the availability zone in which the cluster resides.
     zone_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -421,7 +421,7 @@ class GcsStorageInfo(Model):
 
     #: GCS destination/URI, e.g.
     destination: str
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -445,7 +445,7 @@ class InitScriptInfo(Model):
     volumes: VolumesStorageInfo | None = None
     #: destination needs to be provided, e.g.
     workspace: WorkspaceStorageInfo | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -463,7 +463,7 @@ class JobCluster(Model):
     serverless_compute: JobClusterServerlessCompute | None = None
     #: The ID of the serverless compute object to bind this cluster to.
     serverless_compute_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -475,7 +475,7 @@ class JobClusterServerlessCompute(Model):
 
     #: The ID of the serverless compute policy to apply to this cluster.
     policy_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -488,7 +488,7 @@ class JobEnvironment(Model):
     #: The key of an environment.
     environment_key: str
     spec: Environment | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -502,7 +502,7 @@ class JobEnvironmentVariables(Model):
     environment_variables_key: str
     #: The environment variable specification.
     spec: JobEnvironmentVariablesSpec | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -516,7 +516,7 @@ class JobEnvironmentVariablesSpec(Model):
     files: list[str] | None = None
     #: Environment variables specified directly as key/value pairs.
     variables: dict[str, str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -540,7 +540,7 @@ class Library(Model):
     requirements: str | None = None
     #: URI of the wheel library to install.
     whl: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -552,7 +552,7 @@ class LocalFileInfo(Model):
 
     #: local file destination, e.g.
     destination: str
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -564,7 +564,7 @@ class LogAnalyticsInfo(Model):
 
     log_analytics_primary_key: str | None = None
     log_analytics_workspace_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -580,7 +580,7 @@ class MavenLibrary(Model):
     exclusions: list[str] | None = None
     #: Maven repo to install the Maven package from.
     repo: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -594,7 +594,7 @@ class NodeTypeFlexibility(Model):
     alternate_node_type_ids: list[str] | None = None
     #: The AWS Context ID for EC2 Fleet.
     aws_context_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -608,7 +608,7 @@ class PythonPyPiLibrary(Model):
     package: str
     #: The repository where the package can be found.
     repo: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -622,7 +622,7 @@ class RCranLibrary(Model):
     package: str
     #: The repository where the package can be found.
     repo: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -641,7 +641,7 @@ class RunClusterSpec(Model):
     libraries: list[Library] | None = None
     #: If new_cluster, a description of a new cluster that is created for each run.
     new_cluster: ClusterSpec | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -666,7 +666,7 @@ class S3StorageInfo(Model):
     kms_key: str | None = None
     #: S3 region, e.g.
     region: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -678,7 +678,7 @@ class VolumesStorageInfo(Model):
 
     #: UC Volumes destination, e.g.
     destination: str
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -690,7 +690,7 @@ class WorkloadType(Model):
 
     #: defined what type of clients can use the cluster.
     clients: ClientsTypes
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -702,5 +702,5 @@ class WorkspaceStorageInfo(Model):
 
     #: wsfs destination, e.g.
     destination: str
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)

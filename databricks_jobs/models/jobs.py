@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 
-from databricks_jobs.models._base import Model, short_job_repr
+from databricks_jobs.models._base import Int64, Model, short_job_repr
 from databricks_jobs.models.compute import (
     JobCluster,
     JobEnvironment,
@@ -62,7 +62,7 @@ class BaseJob(Model):
 
     #: The time at which this job was created in epoch milliseconds (milliseconds since 1/1/1970
     #: UTC).
-    created_time: int | None = None
+    created_time: Int64 | None = None
     #: The creator user name.
     creator_user_name: str | None = None
     #: The id of the budget policy used by this job for cost attribution purposes.
@@ -73,14 +73,14 @@ class BaseJob(Model):
     #: shown.
     has_more: bool | None = None
     #: The canonical identifier for this job.
-    job_id: int | None = None
+    job_id: Int64 | None = None
     #: Settings for this job and all of its runs.
     settings: JobSettings | None = None
     #: Per-trigger runtime information for the multi-trigger surface.
     trigger_details: list[TriggerDetails] | None = None
     #: State of the trigger associated with the job.
     trigger_state: TriggerStateProto | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
     def __repr__(self) -> str:
@@ -94,8 +94,8 @@ class CreateResponse(Model):
     """Create response."""
 
     #: The canonical identifier for the newly created job.
-    job_id: int | None = None
-    #: Keys this release does not know, written back unchanged.
+    job_id: Int64 | None = None
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -107,7 +107,7 @@ class GitSnapshot(Model):
 
     #: Commit that was used to execute the run.
     used_commit: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -132,7 +132,7 @@ class GitSource(Model):
     #: controlled.
     job_source: JobSource | None = None
     sparse_checkout: SparseCheckout | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -144,7 +144,7 @@ class Job(Model):
 
     #: The time at which this job was created in epoch milliseconds (milliseconds since 1/1/1970
     #: UTC).
-    created_time: int | None = None
+    created_time: Int64 | None = None
     #: The creator user name.
     creator_user_name: str | None = None
     #: The id of the budget policy used by this job for cost attribution purposes.
@@ -155,7 +155,7 @@ class Job(Model):
     #: shown.
     has_more: bool | None = None
     #: The canonical identifier for this job.
-    job_id: int | None = None
+    job_id: Int64 | None = None
     #: A token that can be used to list the next page of array properties.
     next_page_token: str | None = None
     #: The email of an active workspace user or the application ID of a service principal that
@@ -167,7 +167,7 @@ class Job(Model):
     trigger_details: list[TriggerDetails] | None = None
     #: State of the trigger associated with the job.
     trigger_state: TriggerStateProto | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
     def __repr__(self) -> str:
@@ -188,7 +188,7 @@ class JobDeployment(Model):
     metadata_file_path: str | None = None
     #: ID of the version of the deployment that produced this job.
     version_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -202,7 +202,7 @@ class JobParameterDefinition(Model):
     default: str
     #: The name of the defined parameter.
     name: str
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -218,7 +218,7 @@ class JobRunAs(Model):
     service_principal_name: str | None = None
     #: The email of an active workspace user.
     user_name: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -291,7 +291,7 @@ class JobSettings(Model):
     #: A collection of system notification IDs to notify when runs of this job begin or
     #: complete.
     webhook_notifications: WebhookNotifications | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -308,7 +308,7 @@ class JobSource(Model):
     #: Dirty state indicates the job is not fully synced with the job specification in the
     #: remote repository.
     dirty_state: JobSourceDirtyState | str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -326,7 +326,7 @@ class ListJobsResponse(Model):
     next_page_token: str | None = None
     #: A token that can be used to list the previous page of jobs (if applicable).
     prev_page_token: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -338,7 +338,7 @@ class QueueSettings(Model):
 
     #: If true, enable queueing for the job.
     enabled: bool
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -350,5 +350,5 @@ class SparseCheckout(Model):
 
     #: List of patterns to include for sparse checkout.
     patterns: list[str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)

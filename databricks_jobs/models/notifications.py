@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 
-from databricks_jobs.models._base import Model
+from databricks_jobs.models._base import Int64, Model
 from databricks_jobs.models.enums import JobsHealthMetric, JobsHealthOperator
 
 __all__ = [
@@ -47,7 +47,7 @@ class JobEmailNotifications(Model):
     on_streaming_backlog_exceeded: list[str] | None = None
     #: A list of email addresses to be notified when a run successfully completes.
     on_success: list[str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -63,7 +63,7 @@ class JobNotificationSettings(Model):
     #: If true, do not send notifications to recipients specified in `on_failure` if the run is
     #: skipped.
     no_alert_for_skipped_runs: bool | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -77,8 +77,8 @@ class JobsHealthRule(Model):
     op: JobsHealthOperator | str
     #: Specifies the threshold value that the health metric should obey to satisfy the health
     #: rule.
-    value: int
-    #: Keys this release does not know, written back unchanged.
+    value: Int64
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -89,7 +89,7 @@ class JobsHealthRules(Model):
     """Jobs health rules."""
 
     rules: list[JobsHealthRule] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -119,7 +119,7 @@ class TaskEmailNotifications(Model):
     on_streaming_backlog_exceeded: list[str] | None = None
     #: A list of email addresses to be notified when a run successfully completes.
     on_success: list[str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -139,7 +139,7 @@ class TaskNotificationSettings(Model):
     #: If true, do not send notifications to recipients specified in `on_failure` if the run is
     #: skipped.
     no_alert_for_skipped_runs: bool | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -150,7 +150,7 @@ class Webhook(Model):
     """Webhook."""
 
     id: str
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -178,5 +178,5 @@ class WebhookNotifications(Model):
     on_streaming_backlog_exceeded: list[Webhook] | None = None
     #: An optional list of system notification IDs to call when the run completes successfully.
     on_success: list[Webhook] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)

@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 
-from databricks_jobs.models._base import Model
+from databricks_jobs.models._base import Int64, Model
 from databricks_jobs.models.enums import (
     AlertEvaluationState,
     DbtPlatformRunStatus,
@@ -67,7 +67,7 @@ class AiFunctionTaskOutput(Model):
     succeeded_row_count: int | None = None
     #: Inputs to process: rows for a Delta table source, files for a volume source.
     total_row_count: int | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -84,7 +84,7 @@ class AiRuntimeTaskOutput(Model):
     #: Human-readable status message for this run, suitable for display to the user (for
     #: example, that the run is still waiting for GPU compute).
     status_message: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -95,7 +95,7 @@ class AlertTaskOutput(Model):
     """Alert task output."""
 
     alert_state: AlertEvaluationState | str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -111,7 +111,7 @@ class CleanRoomsNotebookTaskCleanRoomsNotebookTaskOutput(Model):
     notebook_output: NotebookOutput | None = None
     #: Information on how to access the output schema for the clean room run
     output_schema_info: OutputSchemaInfo | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -123,7 +123,7 @@ class DashboardPageSnapshot(Model):
 
     page_display_name: str | None = None
     widget_error_details: list[WidgetErrorDetail] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -135,7 +135,7 @@ class DashboardTaskOutput(Model):
 
     #: Should only be populated for manual PDF download jobs.
     page_snapshots: list[DashboardPageSnapshot] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -153,7 +153,7 @@ class DbtCloudJobRunStep(Model):
     name: str | None = None
     #: State of the step
     status: DbtPlatformRunStatus | str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -164,12 +164,12 @@ class DbtCloudTaskOutput(Model):
     """Dbt cloud task output."""
 
     #: Id of the job run in dbt Cloud
-    dbt_cloud_job_run_id: int | None = None
+    dbt_cloud_job_run_id: Int64 | None = None
     #: Steps of the job run as received from dbt Cloud
     dbt_cloud_job_run_output: list[DbtCloudJobRunStep] | None = None
     #: Url where full run details can be viewed
     dbt_cloud_job_run_url: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -184,7 +184,7 @@ class DbtOutput(Model):
     artifacts_headers: dict[str, str] | None = None
     #: A pre-signed URL to download the (compressed) dbt artifacts.
     artifacts_link: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -206,7 +206,7 @@ class DbtPlatformJobRunStep(Model):
     name_truncated: bool | None = None
     #: State of the step
     status: DbtPlatformRunStatus | str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -224,7 +224,7 @@ class DbtPlatformTaskOutput(Model):
     dbt_platform_job_run_url: str | None = None
     #: Whether the number of steps in the output has been truncated.
     steps_truncated: bool | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -236,7 +236,7 @@ class ExportRunOutput(Model):
 
     #: The exported content in HTML format (one for every view item).
     views: list[ViewItem] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -251,7 +251,7 @@ class NotebookOutput(Model):
     result: str | None = None
     #: Whether or not the result was truncated.
     truncated: bool | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -262,8 +262,8 @@ class RunJobOutput(Model):
     """Run job output."""
 
     #: The run id of the triggered job run
-    run_id: int | None = None
-    #: Keys this release does not know, written back unchanged.
+    run_id: Int64 | None = None
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -307,7 +307,7 @@ class RunOutput(Model):
     run_job_output: RunJobOutput | None = None
     #: The output of a SQL task, if available.
     sql_output: SqlOutput | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -326,7 +326,7 @@ class SqlAlertOutput(Model):
     sql_statements: list[SqlStatementOutput] | None = None
     #: The canonical identifier of the SQL warehouse.
     warehouse_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -340,7 +340,7 @@ class SqlDashboardOutput(Model):
     warehouse_id: str | None = None
     #: Widgets executed in the run.
     widgets: list[SqlDashboardWidgetOutput] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -351,20 +351,20 @@ class SqlDashboardWidgetOutput(Model):
     """Widgets executed in the run."""
 
     #: Time (in epoch milliseconds) when execution of the SQL widget ends.
-    end_time: int | None = None
+    end_time: Int64 | None = None
     #: The information about the error when execution fails.
     error: SqlOutputError | None = None
     #: The link to find the output results.
     output_link: str | None = None
     #: Time (in epoch milliseconds) when execution of the SQL widget starts.
-    start_time: int | None = None
+    start_time: Int64 | None = None
     #: The execution status of the SQL widget.
     status: SqlDashboardWidgetOutputStatus | str | None = None
     #: The canonical identifier of the SQL widget.
     widget_id: str | None = None
     #: The title of the SQL widget.
     widget_title: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -382,7 +382,7 @@ class SqlOutput(Model):
     file_output: SqlTaskSqlFileOutput | None = None
     #: The output of a SQL query task, if available.
     query_output: SqlQueryOutput | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -394,7 +394,7 @@ class SqlOutputError(Model):
 
     #: The error message when execution fails.
     message: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -413,7 +413,7 @@ class SqlQueryOutput(Model):
     sql_statements: list[SqlStatementOutput] | None = None
     #: The canonical identifier of the SQL warehouse.
     warehouse_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -425,7 +425,7 @@ class SqlStatementOutput(Model):
 
     #: A key that can be used to look up query details.
     lookup_key: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -441,7 +441,7 @@ class SqlStatementQueryResult(Model):
     rows: list[SqlStatementQueryResultRow] | None = None
     #: Whether the result set was truncated.
     truncated: bool | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -453,7 +453,7 @@ class SqlStatementQueryResultColumn(Model):
 
     #: The name of the column.
     name: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -465,7 +465,7 @@ class SqlStatementQueryResultRow(Model):
 
     #: The values in the row, ordered to match the columns.
     values: list[SqlStatementQueryResultRowRowValue] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -477,7 +477,7 @@ class SqlStatementQueryResultRowRowValue(Model):
 
     #: The value rendered as a string.
     string_value: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -495,7 +495,7 @@ class SqlTaskSqlFileOutput(Model):
     sql_statements: list[SqlStatementOutput] | None = None
     #: The canonical identifier of the SQL warehouse.
     warehouse_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -511,7 +511,7 @@ class ViewItem(Model):
     name: str | None = None
     #: Type of the view item.
     type: ViewType | str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -522,5 +522,5 @@ class WidgetErrorDetail(Model):
     """Widget error detail."""
 
     message: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)

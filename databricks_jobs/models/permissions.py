@@ -27,7 +27,7 @@ class GetJobPermissionLevelsResponse(Model):
 
     #: Specific permission levels
     permission_levels: list[JobPermissionsDescription] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -44,7 +44,7 @@ class JobAccessControlRequest(Model):
     service_principal_name: str | None = None
     #: name of the user
     user_name: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -64,7 +64,7 @@ class JobAccessControlResponse(Model):
     service_principal_name: str | None = None
     #: name of the user
     user_name: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -77,7 +77,7 @@ class JobPermission(Model):
     inherited: bool | None = None
     inherited_from_object: list[str] | None = None
     permission_level: JobPermissionLevel | str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -90,7 +90,7 @@ class JobPermissions(Model):
     access_control_list: list[JobAccessControlResponse] | None = None
     object_id: str | None = None
     object_type: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -102,5 +102,5 @@ class JobPermissionsDescription(Model):
 
     description: str | None = None
     permission_level: JobPermissionLevel | str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)

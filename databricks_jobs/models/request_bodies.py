@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 
-from databricks_jobs.models._base import Model
+from databricks_jobs.models._base import Int64, Model
 from databricks_jobs.models.compute import (
     JobCluster,
     JobEnvironment,
@@ -60,8 +60,8 @@ class CancelAllRuns(Model):
     """Cancel all runs."""
 
     all_queued_runs: bool | None = None
-    job_id: int | None = None
-    #: Keys this release does not know, written back unchanged.
+    job_id: Int64 | None = None
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -71,8 +71,8 @@ class CancelAllRuns(Model):
 class CancelRun(Model):
     """Cancel run."""
 
-    run_id: int
-    #: Keys this release does not know, written back unchanged.
+    run_id: Int64
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -112,7 +112,7 @@ class CreateJob(Model):
     triggers: list[TriggerConfiguration] | None = None
     usage_policy_id: str | None = None
     webhook_notifications: WebhookNotifications | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -122,8 +122,8 @@ class CreateJob(Model):
 class DeleteJob(Model):
     """Delete job."""
 
-    job_id: int
-    #: Keys this release does not know, written back unchanged.
+    job_id: Int64
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -133,8 +133,8 @@ class DeleteJob(Model):
 class DeleteRun(Model):
     """Delete run."""
 
-    run_id: int
-    #: Keys this release does not know, written back unchanged.
+    run_id: Int64
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -144,9 +144,9 @@ class DeleteRun(Model):
 class EnforcePolicyComplianceRequest(Model):
     """Enforce policy compliance request."""
 
-    job_id: int
+    job_id: Int64
     validate_only: bool | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -157,7 +157,7 @@ class JobPermissionsRequest(Model):
     """Job permissions request."""
 
     access_control_list: list[JobAccessControlRequest] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -167,12 +167,12 @@ class JobPermissionsRequest(Model):
 class RepairRun(Model):
     """Repair run."""
 
-    run_id: int
+    run_id: Int64
     dbt_commands: list[str] | None = None
     duration_target: str | None = None
     jar_params: list[str] | None = None
     job_parameters: dict[str, str] | None = None
-    latest_repair_id: int | None = None
+    latest_repair_id: Int64 | None = None
     notebook_params: dict[str, str] | None = None
     performance_target: PerformanceTarget | str | None = None
     pipeline_params: PipelineParams | None = None
@@ -183,7 +183,7 @@ class RepairRun(Model):
     rerun_tasks: list[str] | None = None
     spark_submit_params: list[str] | None = None
     sql_params: dict[str, str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -193,9 +193,9 @@ class RepairRun(Model):
 class ResetJob(Model):
     """Reset job."""
 
-    job_id: int
+    job_id: Int64
     new_settings: JobSettings
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -205,7 +205,7 @@ class ResetJob(Model):
 class RunNow(Model):
     """Run now."""
 
-    job_id: int
+    job_id: Int64
     dbt_commands: list[str] | None = None
     duration_target: str | None = None
     idempotency_token: str | None = None
@@ -220,7 +220,7 @@ class RunNow(Model):
     queue: QueueSettings | None = None
     spark_submit_params: list[str] | None = None
     sql_params: dict[str, str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -248,7 +248,7 @@ class SubmitRun(Model):
     timeout_seconds: int | None = None
     usage_policy_id: str | None = None
     webhook_notifications: WebhookNotifications | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -258,8 +258,8 @@ class SubmitRun(Model):
 class UpdateJob(Model):
     """Update job."""
 
-    job_id: int
+    job_id: Int64
     fields_to_remove: list[str] | None = None
     new_settings: JobSettings | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)

@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 
-from databricks_jobs.models._base import Model, short_run_repr
+from databricks_jobs.models._base import Int64, Model, short_run_repr
 from databricks_jobs.models.compute import (
     ClusterInstance,
     ClusterSpec,
@@ -110,7 +110,7 @@ class BaseRun(Model):
     attempt_number: int | None = None
     #: The time in milliseconds it took to terminate the cluster and clean up any associated
     #: artifacts.
-    cleanup_duration: int | None = None
+    cleanup_duration: Int64 | None = None
     #: The cluster used for this run.
     cluster_instance: ClusterInstance | None = None
     #: A snapshot of the job's cluster specification when this run was created.
@@ -128,13 +128,13 @@ class BaseRun(Model):
     #: The id of the usage policy used by this run for cost attribution purposes.
     effective_usage_policy_id: str | None = None
     #: The time at which this run ended in epoch milliseconds (milliseconds since 1/1/1970 UTC).
-    end_time: int | None = None
+    end_time: Int64 | None = None
     #: Snapshot of `JobSettings.environment_variables` as it was at run launch — the full list
     #: of named environment-variable entries the job defined.
     environment_variables: list[JobEnvironmentVariables] | None = None
     #: The time in milliseconds it took to execute the commands in the JAR or notebook until
     #: they completed, failed, timed out, were cancelled, or encountered an unexpected error.
-    execution_duration: int | None = None
+    execution_duration: Int64 | None = None
     #: An optional specification for a remote Git repository containing the source code used by
     #: tasks.
     git_source: GitSource | None = None
@@ -144,26 +144,26 @@ class BaseRun(Model):
     #: A list of job cluster specifications that can be shared and reused by tasks of this job.
     job_clusters: list[JobCluster] | None = None
     #: The canonical identifier of the job that contains this run.
-    job_id: int | None = None
+    job_id: Int64 | None = None
     #: Job-level parameters used in the run
     job_parameters: list[JobParameter] | None = None
     #: ID of the job run that this run belongs to.
-    job_run_id: int | None = None
+    job_run_id: Int64 | None = None
     #: A unique identifier for this job run.
-    number_in_job: int | None = None
+    number_in_job: Int64 | None = None
     #: If this run is a retry of a prior run attempt, this field contains the run_id of the
     #: original attempt; otherwise, it is the same as the run_id.
-    original_attempt_run_id: int | None = None
+    original_attempt_run_id: Int64 | None = None
     #: The parameters used for this run.
     overriding_parameters: RunParameters | None = None
     #: The time in milliseconds that the run has spent in the queue.
-    queue_duration: int | None = None
+    queue_duration: Int64 | None = None
     #: The repair history of the run.
     repair_history: list[RepairHistoryItem] | None = None
     #: The time in milliseconds it took the job run and all of its repairs to finish.
-    run_duration: int | None = None
+    run_duration: Int64 | None = None
     #: The canonical identifier of the run.
-    run_id: int | None = None
+    run_id: Int64 | None = None
     #: An optional name for the run.
     run_name: str | None = None
     #: The URL to the detail page of the run.
@@ -172,10 +172,10 @@ class BaseRun(Model):
     #: The cron schedule that triggered this run if it was triggered by the periodic scheduler.
     schedule: CronSchedule | None = None
     #: The time in milliseconds it took to set up the cluster.
-    setup_duration: int | None = None
+    setup_duration: Int64 | None = None
     #: The time at which this run was started in epoch milliseconds (milliseconds since 1/1/1970
     #: UTC).
-    start_time: int | None = None
+    start_time: Int64 | None = None
     #: Deprecated.
     state: RunState | None = None
     status: RunStatus | None = None
@@ -185,7 +185,7 @@ class BaseRun(Model):
     trigger_info: TriggerInfo | None = None
     #: ID of the deployment version that produced the job when this run was created.
     version_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
     def __repr__(self) -> str:
@@ -202,7 +202,7 @@ class CleanRoomTaskRunState(Model):
     life_cycle_state: CleanRoomTaskRunLifeCycleState | str | None = None
     #: A value indicating the run's result.
     result_state: CleanRoomTaskRunResultState | str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -216,7 +216,7 @@ class ForEachStats(Model):
     error_message_stats: list[ForEachTaskErrorMessageStats] | None = None
     #: Describes stats of the iteration.
     task_run_stats: ForEachTaskTaskRunStats | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -232,7 +232,7 @@ class ForEachTaskErrorMessageStats(Model):
     error_message: str | None = None
     #: Describes the termination reason for the error message.
     termination_category: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -254,7 +254,7 @@ class ForEachTaskTaskRunStats(Model):
     succeeded_iterations: int | None = None
     #: Describes the length of the list of items to iterate over.
     total_iterations: int | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -270,7 +270,7 @@ class JobParameter(Model):
     name: str | None = None
     #: The value used in the run
     value: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -288,7 +288,7 @@ class ListRunsResponse(Model):
     prev_page_token: str | None = None
     #: A list of runs, from most recently started to least.
     runs: list[BaseRun] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -301,7 +301,7 @@ class QueueDetails(Model):
     code: QueueDetailsCodeCode | str | None = None
     #: A descriptive message with the queuing details.
     message: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -314,19 +314,19 @@ class RepairHistoryItem(Model):
     #: The actual performance target used by the serverless run during execution.
     effective_performance_target: PerformanceTarget | str | None = None
     #: The end time of the (repaired) run.
-    end_time: int | None = None
+    end_time: Int64 | None = None
     #: The ID of the repair.
-    id: int | None = None
+    id: Int64 | None = None
     #: The start time of the (repaired) run.
-    start_time: int | None = None
+    start_time: Int64 | None = None
     #: Deprecated.
     state: RunState | None = None
     status: RunStatus | None = None
     #: The run IDs of the task runs that ran as part of this repair history item.
-    task_run_ids: list[int] | None = None
+    task_run_ids: list[Int64] | None = None
     #: The repair history item type.
     type: RepairHistoryItemType | str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -337,8 +337,8 @@ class RepairRunResponse(Model):
     """Repair run response."""
 
     #: The ID of the repair.
-    repair_id: int | None = None
-    #: Keys this release does not know, written back unchanged.
+    repair_id: Int64 | None = None
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -350,7 +350,7 @@ class ResolvedConditionTaskValues(Model):
 
     left: str | None = None
     right: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -361,7 +361,7 @@ class ResolvedDbtTaskValues(Model):
     """Resolved dbt task values."""
 
     commands: list[str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -372,7 +372,7 @@ class ResolvedNotebookTaskValues(Model):
     """Resolved notebook task values."""
 
     base_parameters: dict[str, str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -383,7 +383,7 @@ class ResolvedParamPairValues(Model):
     """Resolved param pair values."""
 
     parameters: dict[str, str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -395,7 +395,7 @@ class ResolvedPipelineTaskValues(Model):
 
     #: Key/value-map of parameters passed to the pipeline execution.
     parameters: dict[str, str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -407,7 +407,7 @@ class ResolvedPythonWheelTaskValues(Model):
 
     named_parameters: dict[str, str] | None = None
     parameters: list[str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -419,7 +419,7 @@ class ResolvedRunJobTaskValues(Model):
 
     job_parameters: dict[str, str] | None = None
     parameters: dict[str, str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -430,7 +430,7 @@ class ResolvedStringParamsValues(Model):
     """Resolved string params values."""
 
     parameters: list[str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -457,7 +457,7 @@ class ResolvedValues(Model):
     spark_python_task: ResolvedStringParamsValues | None = None
     spark_submit_task: ResolvedStringParamsValues | None = None
     sql_task: ResolvedParamPairValues | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -467,7 +467,7 @@ class ResolvedValues(Model):
 class ResolvedValuesAiFunctionTaskResolvedValues(Model):
     """Resolved values ai function task resolved values."""
 
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -477,7 +477,7 @@ class ResolvedValuesAiFunctionTaskResolvedValues(Model):
 class ResolvedValuesAiRuntimeTaskResolvedValues(Model):
     """Resolved values ai runtime task resolved values."""
 
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -491,7 +491,7 @@ class Run(Model):
     attempt_number: int | None = None
     #: The time in milliseconds it took to terminate the cluster and clean up any associated
     #: artifacts.
-    cleanup_duration: int | None = None
+    cleanup_duration: Int64 | None = None
     #: The cluster used for this run.
     cluster_instance: ClusterInstance | None = None
     #: A snapshot of the job's cluster specification when this run was created.
@@ -509,13 +509,13 @@ class Run(Model):
     #: The id of the usage policy used by this run for cost attribution purposes.
     effective_usage_policy_id: str | None = None
     #: The time at which this run ended in epoch milliseconds (milliseconds since 1/1/1970 UTC).
-    end_time: int | None = None
+    end_time: Int64 | None = None
     #: Snapshot of `JobSettings.environment_variables` as it was at run launch — the full list
     #: of named environment-variable entries the job defined.
     environment_variables: list[JobEnvironmentVariables] | None = None
     #: The time in milliseconds it took to execute the commands in the JAR or notebook until
     #: they completed, failed, timed out, were cancelled, or encountered an unexpected error.
-    execution_duration: int | None = None
+    execution_duration: Int64 | None = None
     #: An optional specification for a remote Git repository containing the source code used by
     #: tasks.
     git_source: GitSource | None = None
@@ -527,28 +527,28 @@ class Run(Model):
     #: A list of job cluster specifications that can be shared and reused by tasks of this job.
     job_clusters: list[JobCluster] | None = None
     #: The canonical identifier of the job that contains this run.
-    job_id: int | None = None
+    job_id: Int64 | None = None
     #: Job-level parameters used in the run
     job_parameters: list[JobParameter] | None = None
     #: ID of the job run that this run belongs to.
-    job_run_id: int | None = None
+    job_run_id: Int64 | None = None
     #: A token that can be used to list the next page of array properties.
     next_page_token: str | None = None
     #: A unique identifier for this job run.
-    number_in_job: int | None = None
+    number_in_job: Int64 | None = None
     #: If this run is a retry of a prior run attempt, this field contains the run_id of the
     #: original attempt; otherwise, it is the same as the run_id.
-    original_attempt_run_id: int | None = None
+    original_attempt_run_id: Int64 | None = None
     #: The parameters used for this run.
     overriding_parameters: RunParameters | None = None
     #: The time in milliseconds that the run has spent in the queue.
-    queue_duration: int | None = None
+    queue_duration: Int64 | None = None
     #: The repair history of the run.
     repair_history: list[RepairHistoryItem] | None = None
     #: The time in milliseconds it took the job run and all of its repairs to finish.
-    run_duration: int | None = None
+    run_duration: Int64 | None = None
     #: The canonical identifier of the run.
-    run_id: int | None = None
+    run_id: Int64 | None = None
     #: An optional name for the run.
     run_name: str | None = None
     #: The URL to the detail page of the run.
@@ -557,10 +557,10 @@ class Run(Model):
     #: The cron schedule that triggered this run if it was triggered by the periodic scheduler.
     schedule: CronSchedule | None = None
     #: The time in milliseconds it took to set up the cluster.
-    setup_duration: int | None = None
+    setup_duration: Int64 | None = None
     #: The time at which this run was started in epoch milliseconds (milliseconds since 1/1/1970
     #: UTC).
-    start_time: int | None = None
+    start_time: Int64 | None = None
     #: Deprecated.
     state: RunState | None = None
     status: RunStatus | None = None
@@ -570,7 +570,7 @@ class Run(Model):
     trigger_info: TriggerInfo | None = None
     #: ID of the deployment version that produced the job when this run was created.
     version_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
     def __repr__(self) -> str:
@@ -591,7 +591,7 @@ class RunConditionTask(Model):
     right: str
     #: The condition expression evaluation result.
     outcome: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -609,7 +609,7 @@ class RunForEachTask(Model):
     concurrency: int | None = None
     #: Read only field.
     stats: ForEachStats | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -620,10 +620,10 @@ class RunNowResponse(Model):
     """Run now response."""
 
     #: A unique identifier for this job run.
-    number_in_job: int | None = None
+    number_in_job: Int64 | None = None
     #: The globally unique ID of the newly triggered run.
-    run_id: int | None = None
-    #: Keys this release does not know, written back unchanged.
+    run_id: Int64 | None = None
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -654,7 +654,7 @@ class RunParameters(Model):
     #: A map from keys to values for jobs with SQL task, for example `"sql_params": {"name":
     #: "john doe", "age": "35"}`.
     sql_params: dict[str, str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -675,7 +675,7 @@ class RunState(Model):
     #: A value indicating whether a run was canceled manually by a user or by the scheduler
     #: because the run timed out.
     user_cancelled_or_timedout: bool | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -691,7 +691,7 @@ class RunStatus(Model):
     #: If the run is in a TERMINATING or TERMINATED state, details about the reason for
     #: terminating the run.
     termination_details: TerminationDetails | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -717,7 +717,7 @@ class RunTask(Model):
     clean_rooms_notebook_task: CleanRoomsNotebookTask | None = None
     #: The time in milliseconds it took to terminate the cluster and clean up any associated
     #: artifacts.
-    cleanup_duration: int | None = None
+    cleanup_duration: Int64 | None = None
     #: The cluster used for this run.
     cluster_instance: ClusterInstance | None = None
     #: Task level compute configuration.
@@ -747,7 +747,7 @@ class RunTask(Model):
     #: An optional set of email addresses notified when the task run begins or completes.
     email_notifications: JobEmailNotifications | None = None
     #: The time at which this run ended in epoch milliseconds (milliseconds since 1/1/1970 UTC).
-    end_time: int | None = None
+    end_time: Int64 | None = None
     #: The key that references an environment spec in a job.
     environment_key: str | None = None
     #: Reference to a `JobEnvironmentVariables` entry defined in
@@ -756,7 +756,7 @@ class RunTask(Model):
     environment_variables_key: str | None = None
     #: The time in milliseconds it took to execute the commands in the JAR or notebook until
     #: they completed, failed, timed out, were cancelled, or encountered an unexpected error.
-    execution_duration: int | None = None
+    execution_duration: Int64 | None = None
     #: If existing_cluster_id, the ID of an existing cluster that is used for all runs.
     existing_cluster_id: str | None = None
     #: The task executes a nested task for every input provided when the `for_each_task` field
@@ -793,15 +793,15 @@ class RunTask(Model):
     #: The task runs a Python wheel when the `python_wheel_task` field is present.
     python_wheel_task: PythonWheelTask | None = None
     #: The time in milliseconds that the run has spent in the queue.
-    queue_duration: int | None = None
+    queue_duration: Int64 | None = None
     #: Parameter values including resolved references
     resolved_values: ResolvedValues | None = None
     #: An optional policy to specify whether to retry a job when it times out.
     retry_on_timeout: bool | None = None
     #: The time in milliseconds it took the job run and all of its repairs to finish.
-    run_duration: int | None = None
+    run_duration: Int64 | None = None
     #: The ID of the task run.
-    run_id: int | None = None
+    run_id: Int64 | None = None
     #: An optional value indicating the condition that determines whether the task should be run
     #: once its dependencies have been completed.
     run_if: RunIf | str | None = None
@@ -809,7 +809,7 @@ class RunTask(Model):
     run_job_task: RunJobTask | None = None
     run_page_url: str | None = None
     #: The time in milliseconds it took to set up the cluster.
-    setup_duration: int | None = None
+    setup_duration: Int64 | None = None
     #: The task runs a JAR when the `spark_jar_task` field is present.
     spark_jar_task: SparkJarTask | None = None
     #: The task runs a Python file when the `spark_python_task` field is present.
@@ -822,7 +822,7 @@ class RunTask(Model):
     sql_task: SqlTask | None = None
     #: The time at which this run was started in epoch milliseconds (milliseconds since 1/1/1970
     #: UTC).
-    start_time: int | None = None
+    start_time: Int64 | None = None
     #: Deprecated.
     state: RunState | None = None
     status: RunStatus | None = None
@@ -830,7 +830,7 @@ class RunTask(Model):
     timeout_seconds: int | None = None
     #: A collection of system notification IDs to notify when the run begins or completes.
     webhook_notifications: WebhookNotifications | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -841,8 +841,8 @@ class SubmitRunResponse(Model):
     """Submit run response."""
 
     #: The canonical identifier for the newly submitted run.
-    run_id: int | None = None
-    #: Keys this release does not know, written back unchanged.
+    run_id: Int64 | None = None
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -856,5 +856,5 @@ class TerminationDetails(Model):
     #: A descriptive message with the termination details.
     message: str | None = None
     type: TerminationTypeType | str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)

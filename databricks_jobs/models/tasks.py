@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from databricks_jobs.models._base import Model
+from databricks_jobs.models._base import Int64, Model
 from databricks_jobs.models.compute import ClusterSpec, Compute, ComputeConfig, ComputeSpec, Library
 from databricks_jobs.models.enums import (
     AiExtractFunctionMode,
@@ -114,7 +114,7 @@ class AiClassifyFunction(Model):
     instructions: str | None = None
     #: When true, more than one label can be returned for each input.
     multilabel: bool | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -126,7 +126,7 @@ class AiClassifyFunctionInlineLabels(Model):
 
     #: The labels an input can be classified as.
     labels: list[AiClassifyFunctionLabel]
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -140,7 +140,7 @@ class AiClassifyFunctionLabel(Model):
     name: str
     #: Guidance describing what belongs under this label.
     description: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -163,7 +163,7 @@ class AiExtractFunction(Model):
     mode: AiExtractFunctionMode | str | None = None
     #: The extraction schema defining the fields to extract, as a JSON string.
     schema: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -185,7 +185,7 @@ class AiFunctionTask(Model):
     delta_table: DeltaTableSource | None = None
     #: A Unity Catalog volume.
     volume: VolumeSource | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -205,7 +205,7 @@ class AiParseDocumentFunction(Model):
     image_output_path: str | None = None
     #: Pages to parse (1-indexed), as a comma-separated list of page numbers or ranges (e.g.
     page_range: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -235,7 +235,7 @@ class AiRuntimeTask(Model):
     priority_class: AiRuntimeTaskPriorityClass | str | None = None
     #: Optional Unity Catalog path for a custom container image.
     unity_catalog_image_path: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -257,7 +257,7 @@ class AlertTask(Model):
     warehouse_id: str | None = None
     #: The workspace_path is the path to the alert file in the workspace.
     workspace_path: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -270,7 +270,7 @@ class AlertTaskSubscriber(Model):
     destination_id: str | None = None
     #: A valid workspace email address.
     user_name: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -288,7 +288,7 @@ class CleanRoomsNotebookTask(Model):
     etag: str | None = None
     #: Base parameters to be used for the clean room notebook job.
     notebook_base_parameters: dict[str, str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -304,7 +304,7 @@ class ConditionTask(Model):
     op: ConditionTaskOp | str
     #: The right operand of the condition task.
     right: str
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -322,7 +322,7 @@ class DashboardTask(Model):
     subscription: Subscription | None = None
     #: Optional: The warehouse id to execute the dashboard with for the schedule.
     warehouse_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -335,8 +335,8 @@ class DbtCloudTask(Model):
     #: The resource name of the UC connection that authenticates the dbt Cloud for this task
     connection_resource_name: str | None = None
     #: Id of the dbt Cloud job to be triggered
-    dbt_cloud_job_id: int | None = None
-    #: Keys this release does not know, written back unchanged.
+    dbt_cloud_job_id: Int64 | None = None
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -350,7 +350,7 @@ class DbtPlatformTask(Model):
     connection_resource_name: str | None = None
     #: Id of the dbt platform job to be triggered.
     dbt_platform_job_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -374,7 +374,7 @@ class DbtTask(Model):
     source: Source | str | None = None
     #: ID of the SQL warehouse to connect to.
     warehouse_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -391,7 +391,7 @@ class DeltaTableSource(Model):
     #: Columns that together identify a row across incremental runs, so results can be matched
     #: back to their source rows.
     merge_key_columns: list[str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -408,7 +408,7 @@ class DeploymentSpec(Model):
     #: Optional human-readable name for this deployment (for example, `driver`, `worker`,
     #: `param_server`).
     name: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -424,7 +424,7 @@ class ForEachTask(Model):
     task: Task
     #: An optional maximum allowed number of concurrent runs of the task.
     concurrency: int | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -449,7 +449,7 @@ class GenAiComputeTask(Model):
     yaml_parameters: str | None = None
     #: Optional path to a YAML file containing model parameters passed to the training script.
     yaml_parameters_file_path: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -467,7 +467,7 @@ class NotebookTask(Model):
     source: Source | str | None = None
     #: Optional `warehouse_id` to run the notebook on a SQL warehouse.
     warehouse_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -479,9 +479,9 @@ class OutputSchemaInfo(Model):
 
     catalog_name: str | None = None
     #: The expiration time for the output schema as a Unix timestamp in milliseconds.
-    expiration_time: int | None = None
+    expiration_time: Int64 | None = None
     schema_name: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -501,7 +501,7 @@ class PipelineParams(Model):
     refresh_selection: list[str] | None = None
     #: A list of streaming flows to reset checkpoints without clearing data.
     reset_checkpoint_selection: list[str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -525,7 +525,7 @@ class PipelineTask(Model):
     refresh_selection: list[str] | None = None
     #: A list of streaming flows to reset checkpoints without clearing data.
     reset_checkpoint_selection: list[str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -545,7 +545,7 @@ class PowerBiModel(Model):
     storage_mode: StorageMode | str | None = None
     #: The name of the Power BI workspace of the model
     workspace_name: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -563,7 +563,7 @@ class PowerBiTable(Model):
     schema: str | None = None
     #: The Power BI storage mode of the table
     storage_mode: StorageMode | str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -583,7 +583,7 @@ class PowerBiTask(Model):
     tables: list[PowerBiTable] | None = None
     #: The SQL warehouse ID to use as the Power BI data source
     warehouse_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -597,7 +597,7 @@ class PythonOperatorTask(Model):
     main: str | None = None
     #: An ordered list of task parameters.
     parameters: list[PythonOperatorTaskParameter] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -609,7 +609,7 @@ class PythonOperatorTaskParameter(Model):
 
     name: str | None = None
     value: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -629,7 +629,7 @@ class PythonWheelTask(Model):
     named_parameters: dict[str, str] | None = None
     #: Command-line parameters passed to Python wheel task.
     parameters: list[str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -645,7 +645,7 @@ class QualifiedName(Model):
     schema: str | None = None
     #: Table, within the catalog and schema.
     table: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -656,7 +656,7 @@ class RunJobTask(Model):
     """The task triggers another job when the `run_job_task` field is present."""
 
     #: ID of the job to trigger.
-    job_id: int
+    job_id: Int64
     #: An array of commands to execute for jobs with the dbt task, for example `"dbt_commands":
     #: ["dbt deps", "dbt seed", "dbt deps", "dbt seed", "dbt run"]`
     dbt_commands: list[str] | None = None
@@ -680,7 +680,7 @@ class RunJobTask(Model):
     #: A map from keys to values for jobs with SQL task, for example `"sql_params": {"name":
     #: "john doe", "age": "35"}`.
     sql_params: dict[str, str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -698,7 +698,7 @@ class SparkJarTask(Model):
     parameters: list[str] | None = None
     #: Deprecated.
     run_as_repl: bool | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -714,7 +714,7 @@ class SparkPythonTask(Model):
     parameters: list[str] | None = None
     #: Optional location type of the Python file.
     source: Source | str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -726,7 +726,7 @@ class SparkSubmitTask(Model):
 
     #: Command-line parameters passed to spark submit.
     parameters: list[str] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -748,7 +748,7 @@ class SqlTask(Model):
     parameters: dict[str, str] | None = None
     #: If query, indicates that this job must execute a SQL query.
     query: SqlTaskQuery | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -764,7 +764,7 @@ class SqlTaskAlert(Model):
     pause_subscriptions: bool | None = None
     #: If specified, alert notifications are sent to subscribers.
     subscriptions: list[SqlTaskSubscription] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -782,7 +782,7 @@ class SqlTaskDashboard(Model):
     pause_subscriptions: bool | None = None
     #: If specified, dashboard snapshots are sent to subscriptions.
     subscriptions: list[SqlTaskSubscription] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -796,7 +796,7 @@ class SqlTaskFile(Model):
     path: str
     #: Optional location type of the SQL file.
     source: Source | str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -808,7 +808,7 @@ class SqlTaskQuery(Model):
 
     #: The canonical identifier of the SQL query.
     query_id: str
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -822,7 +822,7 @@ class SqlTaskSubscription(Model):
     destination_id: str | None = None
     #: The user name to receive the subscription email.
     user_name: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -925,7 +925,7 @@ class SubmitTask(Model):
     timeout_seconds: int | None = None
     #: A collection of system notification IDs to notify when the run begins or completes.
     webhook_notifications: WebhookNotifications | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -944,7 +944,7 @@ class Subscription(Model):
     paused: bool | None = None
     #: The list of subscribers to send the snapshot of the dashboard to.
     subscribers: list[SubscriptionSubscriber] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -959,7 +959,7 @@ class SubscriptionAttachment(Model):
     data_attachment: SubscriptionAttachmentDataAttachment | None = None
     #: Optional: The selection of dashboard pages included in the attached PDF.
     page_attachment: SubscriptionAttachmentPageAttachment | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -976,7 +976,7 @@ class SubscriptionAttachmentDataAttachment(Model):
     #: When true, the dashboard's applied filter values are included alongside the tabular data
     #: as an additional attached file.
     include_applied_filters: bool | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -990,7 +990,7 @@ class SubscriptionAttachmentDataAttachmentWidget(Model):
     page_id: str
     #: The URL identifier of the widget.
     widget_id: str
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -1004,7 +1004,7 @@ class SubscriptionAttachmentPageAttachment(Model):
     page_ids: list[str] | None = None
     #: How the attached pages are selected.
     page_selection: SubscriptionAttachmentPageAttachmentPageSelection | str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -1020,7 +1020,7 @@ class SubscriptionSubscriber(Model):
     #: A snapshot of the dashboard will be sent to the user's email when the `user_name` field
     #: is present.
     user_name: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -1127,7 +1127,7 @@ class Task(Model):
     #: A collection of system notification IDs to notify when runs of this task begin or
     #: complete.
     webhook_notifications: WebhookNotifications | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -1141,7 +1141,7 @@ class TaskDependency(Model):
     task_key: str
     #: Can only be specified on condition task dependencies.
     outcome: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -1153,5 +1153,5 @@ class VolumeSource(Model):
 
     #: Unity Catalog volume path to the input files (e.g.
     volume_path: str
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)

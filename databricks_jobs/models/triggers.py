@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 
-from databricks_jobs.models._base import Model
+from databricks_jobs.models._base import Int64, Model
 from databricks_jobs.models.enums import (
     Condition,
     DayOfWeek,
@@ -72,7 +72,7 @@ class CompletedJob(Model):
     termination_code: TerminationCodeCode | str | None = None
     #: The ID of the workspace containing the upstream job
     workspace_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -88,7 +88,7 @@ class Continuous(Model):
     pause_status: PauseStatus | str | None = None
     #: Indicate whether the continuous job is applying task level retries or not.
     task_retry_mode: TaskRetryMode | str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -102,7 +102,7 @@ class ContinuousTriggerConfiguration(Model):
     maintenance_window: MaintenanceWindow | None = None
     #: Whether the continuous job applies task-level retries.
     task_retry_mode: TaskRetryMode | str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -114,8 +114,8 @@ class ContinuousTriggerState(Model):
 
     consecutive_failures: int | None = None
     is_backing_off: bool | None = None
-    next_attempt_ms: int | None = None
-    #: Keys this release does not know, written back unchanged.
+    next_attempt_ms: Int64 | None = None
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -133,7 +133,7 @@ class CronSchedule(Model):
     pause_status: PauseStatus | str | None = None
     #: SQL condition that must be satisfied before a scheduled run is triggered.
     sql_condition: SqlConditionConfiguration | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -147,7 +147,7 @@ class CronTriggerConfiguration(Model):
     quartz_cron_expression: str
     #: A Java timezone ID.
     timezone_id: str
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -165,7 +165,7 @@ class FileArrivalTriggerConfiguration(Model):
     #: If set, the trigger starts a run only after no file activity has occurred for the
     #: specified amount of time.
     wait_after_last_change_seconds: int | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -177,7 +177,7 @@ class FileArrivalTriggerState(Model):
 
     #: Indicates whether the trigger leverages file events to detect file arrivals.
     using_file_events: bool | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -191,7 +191,7 @@ class JobCompletionTriggerConfiguration(Model):
     jobs: list[JobCompletionTriggerConfigurationMonitoredJob]
     #: The status that all upstream jobs must have before this trigger fires.
     if_status: JobCompletionTriggerConfigurationIfStatus | str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -205,7 +205,7 @@ class JobCompletionTriggerConfigurationMonitoredJob(Model):
     job_id: str
     #: The ID of the workspace containing the upstream job.
     workspace_id: str
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -216,7 +216,7 @@ class JobCompletionTriggerRunInfoDetails(Model):
     """Job completion trigger run info details."""
 
     completed_jobs: list[CompletedJob] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -228,7 +228,7 @@ class JobCompletionTriggerState(Model):
 
     #: State for each configured upstream job, in the same order as `jobs`.
     monitored_job_states: list[JobCompletionTriggerStateMonitoredJobState] | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -254,7 +254,7 @@ class JobCompletionTriggerStateMonitoredJobState(Model):
     latest_non_matching_result: TerminationCodeCode | str | None = None
     #: The ID of the workspace containing the upstream job.
     workspace_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -271,7 +271,7 @@ class MaintenanceWindow(Model):
     start_hour: int
     #: A Java timezone ID.
     timezone_id: str
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -296,7 +296,7 @@ class ModelTriggerConfiguration(Model):
     #: specified time and can be used to wait for a series of model updates before triggering a
     #: run.
     wait_after_last_change_seconds: int | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -306,7 +306,7 @@ class ModelTriggerConfiguration(Model):
 class ModelTriggerState(Model):
     """Model trigger state."""
 
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -327,7 +327,7 @@ class PerTriggerState(Model):
     #: State for SQL condition evaluation, can coexist with other trigger states.
     sql_condition: SqlConditionState | None = None
     table_update: TableTriggerState | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -341,7 +341,7 @@ class PeriodicTriggerConfiguration(Model):
     interval: int
     #: The unit of time for the interval.
     unit: PeriodicTriggerConfigurationTimeUnit | str
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -351,8 +351,8 @@ class PeriodicTriggerConfiguration(Model):
 class PeriodicTriggerState(Model):
     """Periodic trigger state."""
 
-    next_run_time: int | None = None
-    #: Keys this release does not know, written back unchanged.
+    next_run_time: Int64 | None = None
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -362,7 +362,7 @@ class PeriodicTriggerState(Model):
 class ScheduleTriggerState(Model):
     """Schedule trigger state."""
 
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -378,7 +378,7 @@ class SqlConditionConfiguration(Model):
     warehouse_id: str
     #: Determines how the SQL query result is interpreted to decide whether the condition fires.
     trigger_mode: SqlConditionTriggerMode | str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -395,7 +395,7 @@ class SqlConditionRunInfoDetails(Model):
     #: The SQL statement ID of the condition evaluation, set when the condition is evaluated by
     #: running a single SQL statement (the RESULT_VALUE_CHANGES trigger mode).
     condition_evaluation_sql_statement_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -411,7 +411,7 @@ class SqlConditionState(Model):
     latest_condition_evaluation_sql_session_id: str | None = None
     #: The SEA statement ID of the SQL statement executed for the latest condition evaluation.
     latest_condition_evaluation_sql_statement_id: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -426,7 +426,7 @@ class TableState(Model):
     has_seen_updates: bool | None = None
     #: Full table name of the table to monitor, e.g.
     table_name: str | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -439,7 +439,7 @@ class TableTriggerState(Model):
     last_seen_table_states: list[TableState] | None = None
     #: Indicates whether the trigger is using scalable monitoring.
     using_scalable_monitoring: bool | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -460,7 +460,7 @@ class TableUpdateTriggerConfiguration(Model):
     #: specified time and can be used to wait for a series of table updates before triggering a
     #: run.
     wait_after_last_change_seconds: int | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -489,7 +489,7 @@ class TriggerConfiguration(Model):
     sql_condition: SqlConditionConfiguration | None = None
     #: Table update trigger configuration.
     table_update: TableUpdateTriggerConfiguration | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -503,7 +503,7 @@ class TriggerDetails(Model):
     history: TriggerHistory | None = None
     #: Current runtime state.
     state: PerTriggerState | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -516,10 +516,10 @@ class TriggerEvaluation(Model):
     #: Human-readable description of the trigger evaluation result.
     description: str | None = None
     #: The ID of the run that was triggered by the trigger evaluation.
-    run_id: int | None = None
+    run_id: Int64 | None = None
     #: Timestamp at which the trigger was evaluated.
-    timestamp: int | None = None
-    #: Keys this release does not know, written back unchanged.
+    timestamp: Int64 | None = None
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -535,7 +535,7 @@ class TriggerHistory(Model):
     last_not_triggered: TriggerEvaluation | None = None
     #: The last time the run was triggered due to a file arrival.
     last_triggered: TriggerEvaluation | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -549,10 +549,10 @@ class TriggerInfo(Model):
     #: "JOB_COMPLETION")
     job_completion: JobCompletionTriggerRunInfoDetails | None = None
     #: The run id of the Run Job task run
-    run_id: int | None = None
+    run_id: Int64 | None = None
     #: SQL condition evaluation details for this run
     sql_condition: SqlConditionRunInfoDetails | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -574,7 +574,7 @@ class TriggerSettings(Model):
     #: SQL condition that must be satisfied for the trigger to fire.
     sql_condition: SqlConditionConfiguration | None = None
     table_update: TableUpdateTriggerConfiguration | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -591,5 +591,5 @@ class TriggerStateProto(Model):
     #: State for SQL condition evaluation, can coexist with other trigger states.
     sql_condition: SqlConditionState | None = None
     table: TableTriggerState | None = None
-    #: Keys this release does not know, written back unchanged.
+    #: Keys this release does not know, and known keys received as null: written back.
     extra: dict[str, Any] = attrs.field(factory=dict)

@@ -95,9 +95,15 @@ def wait_times(
 
 
 def required_id(value: int | None, name: str) -> int:
-    """Return an id the response must carry; a response without it is a `DecodeError`."""
+    """Return an id the response must carry; a response without it is a `DecodeError`.
+
+    Decoding keeps whatever a response holds, so an id that is not an integer (``"seven"``,
+    ``true``) is refused here, where the result must be one.
+    """
     if value is None:
         raise DecodeError(f"the response carries no {name}", path=name)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise DecodeError(f"the response's {name} is not an integer: {value!r}", path=name)
     return value
 
 
