@@ -306,11 +306,17 @@ from databricks_jobs.models.triggers import (
 )
 from databricks_jobs.models.validation import (
     COMPUTE_FIELDS,
+    MAX_CONCURRENT_RUNS,
     MAX_IDEMPOTENCY_TOKEN_LENGTH,
+    MAX_JOB_DESCRIPTION_LENGTH,
+    MAX_NAME_BYTES,
     MAX_TAGS,
+    MAX_TASK_KEY_LENGTH,
     MAX_TASKS,
     Spec,
+    SpecWarning,
     check_idempotency_token,
+    check_quartz_cron,
     validate,
 )
 
@@ -457,9 +463,13 @@ __all__ = [
     "ListRunsResponse",
     "LocalFileInfo",
     "LogAnalyticsInfo",
+    "MAX_CONCURRENT_RUNS",
     "MAX_IDEMPOTENCY_TOKEN_LENGTH",
+    "MAX_JOB_DESCRIPTION_LENGTH",
+    "MAX_NAME_BYTES",
     "MAX_TAGS",
     "MAX_TASKS",
+    "MAX_TASK_KEY_LENGTH",
     "MaintenanceWindow",
     "MavenLibrary",
     "ModelTriggerConfiguration",
@@ -532,6 +542,7 @@ __all__ = [
     "SparkSubmitTask",
     "SparseCheckout",
     "Spec",
+    "SpecWarning",
     "SqlAlertOutput",
     "SqlAlertState",
     "SqlConditionConfiguration",
@@ -599,5 +610,6 @@ __all__ = [
     "WorkloadType",
     "WorkspaceStorageInfo",
     "check_idempotency_token",
+    "check_quartz_cron",
     "validate",
 ]
