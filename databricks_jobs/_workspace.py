@@ -73,6 +73,7 @@ class Workspace:
         user_agent_extra: str | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         env: Mapping[str, str] | None = None,
+        validate: bool = True,
     ) -> None:
         arguments: dict[str, str | None] = {
             "host": host,
@@ -117,6 +118,7 @@ class Workspace:
             rate_limits=rate_limits,
             debug_headers=self.config.debug_headers,
         )
+        self._validate = validate
         self._entered = False
         self._runs: Runs | None = None
         self._jobs: Jobs | None = None
@@ -165,7 +167,7 @@ class Workspace:
         if self._runs is None:
             from .resources import Runs
 
-            self._runs = Runs(self._api)
+            self._runs = Runs(self._api, validate=self._validate)
         return self._runs
 
     @property
@@ -174,8 +176,19 @@ class Workspace:
         if self._jobs is None:
             from .resources import Jobs
 
-            self._jobs = Jobs(self._api, self.runs)
+            self._jobs = Jobs(self._api, self.runs, validate=self._validate)
         return self._jobs
+
+    @property
+    def validate(self) -> bool:
+        """Whether specs are checked (`databricks_jobs.models.validate`) before they are sent.
+
+        True unless the Workspace was made with ``validate=False``, which sends every spec as
+        it is (the escape hatch for a spec the checks refuse and the service accepts). Each
+        sending method (``jobs.create``, ``runs.submit``, ...) also takes ``validate=`` for
+        one call.
+        """
+        return self._validate
 
     @property
     def host(self) -> str:

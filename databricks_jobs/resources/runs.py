@@ -39,7 +39,6 @@ from ..models import (
     SubmitRun,
     SubmitRunResponse,
     ViewsToExport,
-    validate,
 )
 from ._common import (
     StartedRun,
@@ -47,6 +46,7 @@ from ._common import (
     as_list,
     check_page_size,
     check_positive_id,
+    check_spec,
     enum_text,
     new_idempotency_token,
     required_id,
@@ -70,20 +70,28 @@ _TRANSIENT: Final = (TransportError, ServerError, TooManyRequests)
 class Runs:
     """Job runs: ``ws.runs``. Every method is a coroutine except `list` (an async iterator)."""
 
-    def __init__(self, api: ApiClient) -> None:
+    def __init__(self, api: ApiClient, *, validate: bool = True) -> None:
         self._api = api
+        self._validate = validate
 
     # --- starting ---------------------------------------------------------------------------
 
-    async def submit(self, run: SubmitRun, *, idempotency_token: str | None = None) -> StartedRun:
+    async def submit(
+        self,
+        run: SubmitRun,
+        *,
+        idempotency_token: str | None = None,
+        validate: bool | None = None,
+    ) -> StartedRun:
         """Submit a one-time run (``runs/submit``) and return its id and idempotency token.
 
         A token is generated unless given here or on `run`; every retry of this call reuses
-        it, so a retry can never start a second run.
+        it, so a retry can never start a second run. `validate=False` skips the client-side
+        checks.
         """
         token = idempotency_token or run.idempotency_token or new_idempotency_token()
         spec = attrs.evolve(run, idempotency_token=token)
-        validate(spec)
+        check_spec(spec, validate_by_default=self._validate, choice=validate)
         data = await self._api.call("POST", f"{BASE}/submit", body=to_dict(spec), idempotent=True)
         response = structure(data, SubmitRunResponse)
         return StartedRun(run_id=required_id(response.run_id, "run_id"), idempotency_token=token)
@@ -97,10 +105,11 @@ class Runs:
         poll: Seconds = 2.0,
         raise_on_failure: bool = True,
         cancel_on_timeout: bool = False,
+        validate: bool | None = None,
     ) -> Run:
         """Submit a run and wait for it to finish (see `wait`)."""
         wait_times(timeout, poll)
-        started = await self.submit(run, idempotency_token=idempotency_token)
+        started = await self.submit(run, idempotency_token=idempotency_token, validate=validate)
         return await self.wait(
             started.run_id,
             timeout=timeout,
@@ -244,12 +253,14 @@ class Runs:
         spark_submit_params: Sequence[str] | None = None,
         sql_params: Mapping[str, str] | None = None,
         dbt_commands: Sequence[str] | None = None,
+        validate: bool | None = None,
     ) -> int:
         """Re-run some tasks of a run and return the repair id.
 
         Give `rerun_tasks` or `rerun_all_failed_tasks`. `latest_repair_id` is read from the
         run's repair history when not given. A repair has no idempotency token, so an
         ambiguous failure raises `OutcomeUnknown` instead of being retried.
+        `validate=False` skips the client-side checks of the body.
         """
         run_id = check_positive_id(run_id, name="run_id")
         if (rerun_tasks is None) == (not rerun_all_failed_tasks):
@@ -276,7 +287,7 @@ class Runs:
             sql_params=as_dict(sql_params),
             dbt_commands=as_list(dbt_commands),
         )
-        validate(body)
+        check_spec(body, validate_by_default=self._validate, choice=validate)
         data = await self._api.call("POST", f"{BASE}/repair", body=to_dict(body))
         return required_id(structure(data, RepairRunResponse).repair_id, "repair_id")
 
@@ -414,6 +425,7 @@ class Runs:
         poll: Seconds = 2.0,
         raise_on_failure: bool = True,
         on_update: UpdateCallback | None = None,
+        validate: bool | None = None,
     ) -> Run:
         """Repair a run (see `repair`) and wait for the repaired run to finish."""
         wait_times(timeout, poll)
@@ -423,6 +435,7 @@ class Runs:
             rerun_all_failed_tasks=rerun_all_failed_tasks,
             rerun_dependent_tasks=rerun_dependent_tasks,
             job_parameters=job_parameters,
+            validate=validate,
         )
         return await self.wait(
             run_id,
