@@ -204,6 +204,13 @@ def _seq(value: Any, encode: Callable[[Any], Any]) -> Any:
     return _plain(value)
 
 
+def _enum_value(value: Any, values: Mapping[Any, str]) -> Any:
+    """Encode one enum value: a member as its plain string, anything else as it is."""
+    if value.__class__ is list or value.__class__ is dict:
+        return _plain(value)
+    return values.get(value, value)
+
+
 def _enum_list(value: Any, values: Mapping[Any, str]) -> Any:
     """Encode a list of enum values (members as plain strings); any other value as it is."""
     if value.__class__ is list or value.__class__ is tuple:
@@ -283,8 +290,10 @@ _NS: dict[str, Any] = {
     "_other": _other,
     "_seq": _seq,
     "_enum_list": _enum_list,
+    "_enum_value": _enum_value,
     "_plain": _plain,
     "_add_extra": _add_extra,
+    "_safe_encoder": lambda cls: _safe_encoder(cls),
     "_new": object.__new__,
 }
 _NAMES: dict[type, str] = {}
@@ -327,13 +336,6 @@ def _enum_map(tp: type[enum.Enum]) -> str:
     return key
 
 
-def _enum_class(tp: type[enum.Enum]) -> str:
-    """Name the enum class itself in the namespace."""
-    key = f"_e_{tp.__module__.replace('.', '_')}_{tp.__qualname__}"
-    _NS.setdefault(key, tp)
-    return key
-
-
 def _enum_values(tp: type[enum.Enum]) -> str:
     """Name a dict from each member of `tp` to its plain string (unknown strings pass)."""
     key = f"_v_{tp.__module__.replace('.', '_')}_{tp.__qualname__}"
@@ -373,28 +375,79 @@ def _decode_lines(kind: _Kind, pad: str) -> list[str]:
     raise TypeError(f"unsupported field kind {kind!r}")
 
 
-def _encode_lines(kind: _Kind, field: str, pad: str) -> list[str]:
-    """Lines that write ``v`` (a field's value, known not None) into ``d``."""
-    target = f"{pad}d[{field!r}] = "
-    if kind.tag in ("any", "scalar", "int64"):
-        return [target + "v"]
+def _encode_field(kind: _Kind, field: str, *, safe: bool) -> list[str]:
+    """Lines that write field `field` of ``o`` into ``d`` when it is not None.
+
+    The fast form looks enum members up in a dict (``.get`` fails on an unhashable value, a
+    list or object kept from a payload, and the whole object is then written by the safe
+    form, which checks instead).
+    """
+    attr = f"o.{field}"
+    target = f"        d[{field!r}] = "
+    lines = [f"    if {attr} is not None:"]
     if kind.tag == "enum":
-        # A member becomes its plain string; an unknown string, or a value of another JSON
-        # type kept as received, is written as it is.
-        return [f"{pad}d[{field!r}] = v._value_ if v.__class__ is {_enum_class(kind.tp)} else v"]
+        values = _enum_values(kind.tp)
+        if safe:
+            return [*lines, target + f"_enum_value({attr}, {values})"]
+        return [*lines, target + f"{values}.get({attr}, {attr})"]
     if kind.tag == "model":
-        return [target + f"u_{_name(kind.tp)}(v)"]
+        return [*lines, target + f"u_{_name(kind.tp)}({attr})"]
     item = kind.item
-    assert item is not None
-    if kind.tag == "list":
-        if item.tag == "model":
-            fn = f"u_{_name(item.tp)}"
-            return [target + f"[{fn}(x) for x in v] if v.__class__ is list else _seq(v, {fn})"]
-        if item.tag == "enum":
-            return [target + f"_enum_list(v, {_enum_values(item.tp)})"]
-    # Lists and dicts of plain values are shared with the model, not copied (json.dumps
-    # only reads them); callers who mutate the result should copy it first.
-    return [target + "v"]
+    if kind.tag == "list" and item is not None and item.tag == "model":
+        fn = f"u_{_name(item.tp)}"
+        return [
+            *lines,
+            f"        v = {attr}",
+            target + f"list(map({fn}, v)) if v.__class__ is list else _seq(v, {fn})",
+        ]
+    if kind.tag == "list" and item is not None and item.tag == "enum":
+        return [*lines, target + f"_enum_list({attr}, {_enum_values(item.tp)})"]
+    # Scalars and lists and dicts of plain values: the value itself. Lists and dicts are
+    # shared with the model, not copied (json.dumps only reads them); callers who mutate the
+    # result should copy it first.
+    return [*lines, target + attr]
+
+
+def _encoder_source(name: str, fields: list[Any], kinds: dict[str, _Kind], *, safe: bool) -> str:
+    """The source of a class's encoder (``u_Name``, or ``u_Name_safe``)."""
+    suffix = "_safe" if safe else ""
+    lines = [
+        f"def u_{name}{suffix}(o):",
+        # Every model has `extra` and no JSON value has: anything else (a value kept from a
+        # payload, a task key given for a dependency) goes the other way. The `try` costs
+        # nothing while `o` is a model.
+        "    try:",
+        "        e = o.extra",
+        "        d = {}",
+    ]
+    for f in fields:
+        lines += ["    " + line for line in _encode_field(kinds[f.name], f.name, safe=safe)]
+    lines += [
+        "    except AttributeError:",
+        f"        return _other(o, _cls_{name})",
+    ]
+    if not safe:
+        lines += [
+            "    except TypeError:  # an unhashable value kept in an enum field",
+            f"        return _safe_encoder(_cls_{name})(o)",
+        ]
+    lines += ["    if e:", "        _add_extra(d, e)", "    return d"]
+    return "\n".join(lines) + "\n"
+
+
+def _safe_encoder(cls: type) -> Callable[[Any], Any]:
+    """The checking encoder of a class, built on first need."""
+    name = _name(cls)
+    fn = _NS.get(f"u_{name}_safe")
+    if fn is None:
+        with _LOCK:
+            hints = typing.get_type_hints(cls, include_extras=True)
+            fields = [f for f in attrs.fields(cls) if f.name != "extra"]
+            kinds = {f.name: _kind_of(hints[f.name]) for f in fields}
+            source = _encoder_source(name, fields, kinds, safe=True)
+            exec(compile(source, f"<databricks_jobs._serde {cls.__qualname__} safe>", "exec"), _NS)
+            fn = _NS[f"u_{name}_safe"]
+    return fn  # type: ignore[no-any-return]
 
 
 def _generate(cls: type) -> None:
@@ -429,26 +482,7 @@ def _generate(cls: type) -> None:
         keep = f"{{k: d[k] for k in d if k not in {known} or d[k] is None}}"
         dec += [f"    o.extra = {keep} if n else {{}}", "    return o"]
 
-        enc = [
-            f"def u_{name}(o):",
-            # Every model has `extra` and no JSON value has: anything else (a value kept from
-            # a payload, a task key given for a dependency) goes the other way. Costs nothing
-            # when it is a model.
-            "    try:",
-            "        e = o.extra",
-            "    except AttributeError:",
-            f"        return _other(o, _cls_{name})",
-            "    d = {}",
-        ]
-        for f in fields:
-            lines = _encode_lines(kinds[f.name], f.name, "        ")
-            if lines == [f"        d[{f.name!r}] = v"]:  # the value itself: no local
-                enc += [f"    if o.{f.name} is not None:", f"        d[{f.name!r}] = o.{f.name}"]
-            else:
-                enc += [f"    if o.{f.name} is not None:", f"        v = o.{f.name}", *lines]
-        enc += ["    if e:", "        _add_extra(d, e)", "    return d"]
-
-        source = "\n".join(dec) + "\n\n" + "\n".join(enc) + "\n"
+        source = "\n".join(dec) + "\n\n" + _encoder_source(name, fields, kinds, safe=False)
         code = compile(source, f"<databricks_jobs._serde {cls.__qualname__}>", "exec")
         exec(code, _NS)
 

@@ -415,3 +415,16 @@ def test_hooks_are_generated_once_under_threads() -> None:
     for t in threads:
         t.join()
     assert results == [{"alert_state": "OK", "x": 1}] * 8
+
+
+def test_a_model_built_without_init_is_a_clear_error() -> None:
+    broken = object.__new__(TaskDependency)
+    with pytest.raises(TypeError, match="no extra dict"):
+        to_dict(broken)
+
+
+def test_unhashable_values_in_enum_fields_take_the_checking_path() -> None:
+    payload = {"run_if": ["ALL_DONE"], "task_key": "a", "depends_on": [{"task_key": "b"}]}
+    assert to_dict(from_dict(Task, payload)) == payload
+    schedule = from_dict(CronSchedule, {"pause_status": {"odd": True}, "timezone_id": "UTC"})
+    assert to_dict(schedule) == {"pause_status": {"odd": True}, "timezone_id": "UTC"}
