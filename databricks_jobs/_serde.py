@@ -18,14 +18,17 @@ first time the class is used, and registered with the converter:
 So decoding never fails inside a payload; only a payload that is not the object (or list) asked
 for at its top raises `DecodeError`. The functions refer to each other by name in one
 namespace; a class that has not been used yet sits there as a stub that generates the real
-functions on its first call, so importing stays cheap.
+functions on its first call, so importing stays cheap. Their source is registered with
+`linecache`, so tracebacks and `inspect` show the generated lines.
 """
 
 from __future__ import annotations
 
 import enum
 import functools
+import itertools
 import json
+import linecache
 import re
 import threading
 import types
@@ -298,6 +301,18 @@ _NS: dict[str, Any] = {
 }
 _NAMES: dict[type, str] = {}
 _LOCK = threading.RLock()
+_VALUE_DECODERS = itertools.count(1)
+
+
+def _run(source: str, filename: str, namespace: dict[str, Any]) -> None:
+    """Compile and run generated source, registering it with `linecache` under `filename`.
+
+    A traceback through a generated function then shows its lines, as for any module (an
+    ``mtime`` of None keeps the entry through `linecache.checkcache`; only a
+    `linecache.clearcache` drops it). `filename` must be unique: ``<databricks_jobs._serde ...>``.
+    """
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    exec(compile(source, filename, "exec"), namespace)
 
 
 def _name(cls: type) -> str:
@@ -445,7 +460,7 @@ def _safe_encoder(cls: type) -> Callable[[Any], Any]:
             fields = [f for f in attrs.fields(cls) if f.name != "extra"]
             kinds = {f.name: _kind_of(hints[f.name]) for f in fields}
             source = _encoder_source(name, fields, kinds, safe=True)
-            exec(compile(source, f"<databricks_jobs._serde {cls.__qualname__} safe>", "exec"), _NS)
+            _run(source, f"<databricks_jobs._serde {name} safe encoder>", _NS)
             fn = _NS[f"u_{name}_safe"]
     return fn  # type: ignore[no-any-return]
 
@@ -483,8 +498,7 @@ def _generate(cls: type) -> None:
         dec += [f"    o.extra = {keep} if n else {{}}", "    return o"]
 
         source = "\n".join(dec) + "\n\n" + _encoder_source(name, fields, kinds, safe=False)
-        code = compile(source, f"<databricks_jobs._serde {cls.__qualname__}>", "exec")
-        exec(code, _NS)
+        _run(source, f"<databricks_jobs._serde {name}>", _NS)
 
 
 # --- hooks for any type ------------------------------------------------------------------
@@ -556,7 +570,8 @@ def _decoder_for(kind: _Kind) -> Callable[[Any], Any]:
         return _int64  # asked for an int: a numeric string is read as one
     lines = ["def decode_value(v):", *_decode_lines(kind, "    "), "    return v"]
     namespace: dict[str, Any] = dict(_NS)
-    exec("\n".join(lines), namespace)
+    number = next(_VALUE_DECODERS)
+    _run("\n".join(lines) + "\n", f"<databricks_jobs._serde value decoder {number}>", namespace)
     decode_value: Callable[[Any], Any] = namespace["decode_value"]
     return decode_value
 
