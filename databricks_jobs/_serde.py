@@ -1,8 +1,7 @@
-"""The one private cattrs converter: models to and from JSON, every received value kept.
+"""Models to and from JSON, every received value kept; hooks for a caller's cattrs converter.
 
-Built once at import and never mutated afterwards except by its own lazy hook cache. For
-every model class, a decode and an encode function are generated from the class's fields the
-first time the class is used, and registered with the converter:
+For every model class, a decode and an encode function are generated from the class's fields
+the first time the class is used:
 
 * decode reads each known key with ``dict.get`` and keeps its value as received, with two
   conversions only: an enum value this release knows becomes its member, and a numeric
@@ -20,6 +19,9 @@ for at its top raises `DecodeError`. The functions refer to each other by name i
 namespace; a class that has not been used yet sits there as a stub that generates the real
 functions on its first call, so importing stays cheap. Their source is registered with
 `linecache`, so tracebacks and `inspect` show the generated lines.
+
+The library has no cattrs converter of its own (docs/decisions.md, 30): `register_hooks`
+installs these functions in a caller's converter.
 """
 
 from __future__ import annotations
@@ -34,19 +36,21 @@ import threading
 import types
 import typing
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import attrs
-import cattrs
 
 from databricks_jobs._errors import DecodeError
 from databricks_jobs.models._base import INT64, Model
 
+if TYPE_CHECKING:  # cattrs is the caller's: the library never imports it
+    import cattrs
+
 __all__ = [
-    "converter",
     "from_dict",
     "from_json",
     "key_path",
+    "register_hooks",
     "structure",
     "to_dict",
     "to_json",
@@ -598,41 +602,56 @@ def _model_unstructure_factory(tp: Any) -> Callable[[Any], Any]:
     return lambda obj: _NS[f"u_{name}"](obj)
 
 
-def _origin(tp: Any) -> Any:
-    return typing.get_origin(tp)
+def _is_model_class(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, Model)
 
 
-def _build_converter() -> cattrs.Converter:
-    conv = cattrs.Converter()
-    # cattrs dispatches plain classes (str, int, ...) by MRO before any predicate, so the
-    # scalars and the StrEnums (whose MRO has str before Enum) are registered that way.
-    for simple in (*_SCALARS, _NoneType):
-        conv.register_structure_hook(simple, _structure_hook_factory(simple))
-    conv.register_structure_hook(
-        enum.StrEnum, lambda value, tp: _structure_hook_factory(tp)(value, tp)
-    )
-    conv.register_structure_hook_factory(
-        lambda tp: isinstance(tp, type) and issubclass(tp, Model), _structure_hook_factory
-    )
-    conv.register_structure_hook_factory(
-        lambda tp: _origin(tp) in (list, dict, typing.Annotated), _structure_hook_factory
-    )
-    conv.register_structure_hook_factory(
-        lambda tp: _origin(tp) in (typing.Union, types.UnionType),
-        _structure_hook_factory,
-    )
-    conv.register_structure_hook_factory(_is_enum, _structure_hook_factory)
-    conv.register_unstructure_hook_factory(
-        lambda tp: isinstance(tp, type) and issubclass(tp, Model), _model_unstructure_factory
-    )
-    conv.register_unstructure_hook_factory(
-        _is_enum, lambda tp: lambda value: getattr(value, "value", value)
-    )
-    return conv
+@functools.cache
+def _open_enums() -> frozenset[type[enum.Enum]]:
+    """The enums of the models (`databricks_jobs.models.enums`)."""
+    from databricks_jobs.models import enums
+
+    return frozenset(getattr(enums, name) for name in enums.__all__)
 
 
-converter: cattrs.Converter = _build_converter()
-"""The library's one cattrs converter (private: use the functions of this module)."""
+def _is_open_enum_union(tp: Any) -> bool:
+    """``TheEnum | str`` (or ``TheEnum | str | None``) for an enum of the models."""
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
+        return False
+    args = {a for a in typing.get_args(tp) if a is not _NoneType}
+    return len(args) == 2 and str in args and bool(args & _open_enums())
+
+
+def register_hooks(converter: cattrs.BaseConverter) -> None:
+    """Make a cattrs converter read and write the models exactly as `from_dict`/`to_dict` do.
+
+    For a program that already uses cattrs, with models inside its own attrs classes (a
+    deployment file holding `JobSettings`, say). Afterwards ``converter.structure(data, Job)``
+    gives what ``from_dict(Job, data)`` gives and ``converter.unstructure(job)`` what
+    ``to_dict(job)`` gives, wherever a model appears: in a field of your class, in a list or
+    a dict, as an optional. Unknown keys are kept in ``extra``, received nulls are remembered,
+    values of unexpected types are kept, int64 numeric strings read as ints; the converter's
+    own options (``forbid_extra_keys``, ``omit_if_default``, ...) do not apply to the models.
+    Enums of the models are open: a known value structures to its member and any other string
+    stays a string (for a field typed ``TheEnum`` or ``TheEnum | str``); members unstructure
+    to plain strings. A value that is not a JSON object where a model is asked for raises
+    `DecodeError`, which cattrs reports with the field it was in.
+
+    `converter` is any `cattrs.BaseConverter` (``cattrs.Converter()``,
+    ``cattrs.preconf.json.make_converter()``, ...). A hook you register for one model class
+    (``converter.register_unstructure_hook(Task, ...)``), before or after this call, still
+    wins for that class: cattrs looks up hooks registered for a class before the predicates
+    used here. brickjobs does not depend on cattrs and never imports it: the converter is
+    yours.
+    """
+    converter.register_structure_hook_factory(_is_model_class, _structure_hook_factory)
+    converter.register_unstructure_hook_factory(_is_model_class, _model_unstructure_factory)
+    converter.register_structure_hook_factory(_is_open_enum_union, _structure_hook_factory)
+    # cattrs dispatches a plain class by its MRO before any predicate, and a StrEnum's MRO
+    # has str before Enum: each enum is registered as a class, or the str hook would win.
+    for tp in sorted(_open_enums(), key=lambda e: e.__name__):
+        converter.register_structure_hook(tp, _structure_hook_factory(tp))
+        converter.register_unstructure_hook(tp, _plain_str)
 
 
 # --- public doors ------------------------------------------------------------------------

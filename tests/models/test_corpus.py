@@ -15,11 +15,13 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import cattrs
 import pytest
+from cattrs.preconf.json import make_converter
 
 import databricks_jobs.models as models
 from databricks_jobs._errors import SpecError
-from databricks_jobs._serde import from_dict, to_dict, to_json
+from databricks_jobs._serde import from_dict, register_hooks, to_dict, to_json
 from databricks_jobs.models import SpecWarning, validate
 
 from .json_compare import json_differences
@@ -77,6 +79,27 @@ def test_round_trip_is_identical(entry: dict[str, Any]) -> None:
     want = with_int64_numbers(payload, entry["int64_strings"])
     assert json_differences(to_dict(obj), want) == []
     assert json_differences(json.loads(to_json(obj)), want) == []
+
+
+@pytest.fixture(scope="module")
+def converter() -> cattrs.Converter:
+    """A caller's cattrs JSON converter, taught the models by `register_hooks`."""
+    conv = make_converter()
+    register_hooks(conv)
+    return conv
+
+
+@pytest.mark.parametrize("entry", PAYLOADS, ids=lambda e: e["file"])
+def test_round_trip_through_a_cattrs_converter_is_identical(
+    entry: dict[str, Any], converter: cattrs.Converter
+) -> None:
+    payload = load(entry)
+    model = getattr(models, entry["model"])
+    obj = converter.structure(payload, model)
+    assert obj == from_dict(model, payload)
+    want = with_int64_numbers(payload, entry["int64_strings"])
+    assert json_differences(converter.unstructure(obj), want) == []
+    assert json_differences(json.loads(converter.dumps(obj)), want) == []
 
 
 @pytest.mark.parametrize("entry", REQUESTS, ids=lambda e: e["file"])

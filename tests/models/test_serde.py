@@ -10,7 +10,6 @@ import pytest
 
 from databricks_jobs._errors import DecodeError
 from databricks_jobs._serde import (
-    converter,
     from_dict,
     from_json,
     key_path,
@@ -339,7 +338,6 @@ def test_unstructure_any_shape() -> None:
     assert unstructure({"k": task}) == {"k": {"task_key": "a", "run_if": "ALL_DONE"}}
     assert unstructure(RunIf.ALL_DONE) == "ALL_DONE"
     assert unstructure(5) == 5
-    assert converter.unstructure(task) == {"task_key": "a", "run_if": "ALL_DONE"}
 
 
 def test_json_doors() -> None:
