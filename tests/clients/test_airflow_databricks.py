@@ -197,3 +197,47 @@ def test_deferrable_trigger_reports_the_failed_tasks(
     assert json.loads(event.payload["run_state"])["result_state"] == "FAILED"
     assert [e["task_key"] for e in event.payload["errors"]] == ["b"]
     assert event.payload["errors"][0]["error"] == "bad row"
+
+
+def test_run_now_operator_repairs_a_failed_run(hook: DatabricksHook, emulator: Emulator) -> None:
+    """DatabricksRunNowOperator(repair_run=True), run as a DAG's task runs it.
+
+    The operator repairs the failed run and waits for the repair to succeed; provider 7.23.0
+    then still raises the first failure (its handler raises after the repaired run returns).
+    The emulator's part, the repair and its history, is what is checked.
+    """
+    from airflow.providers.common.compat.sdk import AirflowException
+    from airflow.providers.databricks.operators.databricks import DatabricksRunNowOperator
+
+    emulator.script_task(
+        "b", outcome="FAILED", error="bad row", when=lambda c: c.repair_number == 0
+    )
+    job_id = hook.create_job(JOB)
+    operator = DatabricksRunNowOperator(
+        task_id="nightly",
+        job_id=job_id,
+        repair_run=True,
+        polling_period_seconds=0.02,  # type: ignore[arg-type]
+        do_xcom_push=False,
+    )
+    with pytest.raises(AirflowException, match="bad row"):
+        operator.execute(context={})  # type: ignore[arg-type]
+    assert emulator.applied["jobs/runs/repair"] == 1
+    run = hook.get_run(operator.run_id)
+    assert run["state"]["result_state"] == "SUCCESS"
+    assert hook.get_latest_repair_id(operator.run_id) is not None
+
+
+def test_submit_run_operator(hook: DatabricksHook, emulator: Emulator) -> None:
+    from airflow.providers.databricks.operators.databricks import DatabricksSubmitRunOperator
+
+    operator = DatabricksSubmitRunOperator(
+        task_id="one_off",
+        new_cluster=CLUSTER,
+        notebook_task=NOTEBOOK,
+        polling_period_seconds=0.02,  # type: ignore[arg-type]
+        do_xcom_push=False,
+    )
+    operator.execute(context={})  # type: ignore[arg-type]
+    assert emulator.applied["jobs/runs/submit"] == 1
+    assert hook.get_run_state(operator.run_id).is_successful
