@@ -15,6 +15,7 @@ API, like brickjobs' emulator, does not need it). Not collected by pytest: it is
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime
 import time
 import uuid
@@ -26,10 +27,14 @@ from databricks.sdk.service import compute, workspace
 from databricks.sdk.service import jobs as j
 
 WAIT = datetime.timedelta(seconds=120)
-PYTHON_FILE = "/Shared/brickjobs_compare/hello.py"
-NOTEBOOK = "/Shared/brickjobs_compare/notebook"
+# What every server accepts that the service accepts too: /Workspace paths, an access mode.
+PYTHON_FILE = "/Workspace/Shared/brickjobs_compare/hello.py"
+NOTEBOOK = "/Workspace/Shared/brickjobs_compare/notebook.py"
 CLUSTER = compute.ClusterSpec(
-    spark_version="16.4.x-scala2.12", node_type_id="m5a.large", num_workers=1
+    spark_version="16.4.x-scala2.12",
+    node_type_id="m5a.large",
+    num_workers=1,
+    data_security_mode=compute.DataSecurityMode.USER_ISOLATION,
 )
 
 
@@ -144,7 +149,7 @@ class Scenario:
             job_clusters=[j.JobCluster(job_cluster_key="shared", new_cluster=CLUSTER)],
             tasks=[notebook],
         )
-        run = self.w.jobs.run_now(job.job_id).result(timeout=WAIT)  # type: ignore[arg-type]
+        run = self.w.jobs.run_now(job.job_id).result(timeout=WAIT)
         task_run = (run.tasks or [])[0]
         exported = self.w.jobs.export_run(task_run.run_id, views_to_export=j.ViewsToExport.CODE)
         assert [v.type for v in exported.views or []] == [j.ViewType.NOTEBOOK], exported
@@ -229,19 +234,32 @@ class Scenario:
         return "ok"
 
 
+_PYTHON = workspace.Language.PYTHON
+
+
 def upload_task_code(w: WorkspaceClient) -> str:
+    """Put the task code in the workspace, with workspace/import's JSON body (base64)."""
     source = b"import sys, time\ntime.sleep(float(sys.argv[1]) if len(sys.argv) > 1 else 0)\n"
     notebook = b"# Databricks notebook source\nprint('hello')\n"
     try:
         w.workspace.mkdirs(PYTHON_FILE.rsplit("/", 1)[0])
-        w.workspace.upload(PYTHON_FILE, source, format=workspace.ImportFormat.AUTO, overwrite=True)
-        w.workspace.upload(
-            NOTEBOOK,
-            notebook,
-            format=workspace.ImportFormat.SOURCE,
-            language=workspace.Language.PYTHON,
-            overwrite=True,
-        )
+        for path, content, forms in (
+            (PYTHON_FILE, source, (workspace.ImportFormat.RAW, workspace.ImportFormat.AUTO)),
+            (NOTEBOOK, notebook, (workspace.ImportFormat.SOURCE,)),
+        ):
+            for i, form in enumerate(forms):  # a file is RAW for some servers, AUTO for others
+                try:
+                    w.workspace.import_(
+                        path,
+                        content=base64.b64encode(content).decode(),
+                        format=form,
+                        language=None if form == workspace.ImportFormat.RAW else _PYTHON,
+                        overwrite=True,
+                    )
+                    break
+                except Exception:
+                    if i == len(forms) - 1:
+                        raise
     except Exception as error:
         return f"not uploaded ({type(error).__name__}: {str(error).splitlines()[0][:80]})"
     return "uploaded"
@@ -251,7 +269,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", required=True)
     parser.add_argument("--token", default="dapi-emulator")
+    parser.add_argument(
+        "--spark-version",
+        default=CLUSTER.spark_version,
+        help="the clusters' runtime, for a server that knows only its own runtime names",
+    )
     args = parser.parse_args()
+    CLUSTER.spark_version = args.spark_version
     w = WorkspaceClient(host=args.host, token=args.token, auth_type="pat")
     print(f"task code: {upload_task_code(w)}")
     scenario = Scenario(w)
@@ -266,7 +290,7 @@ def main() -> int:
         try:
             note = step()
         except Exception as error:
-            first = (str(error) or type(error).__name__).splitlines()[0][:120]
+            first = (str(error) or type(error).__name__).splitlines()[0][:300]
             print(f"FAIL {name}: {type(error).__name__}: {first}")
             continue
         passed += 1

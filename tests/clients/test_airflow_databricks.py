@@ -184,7 +184,7 @@ def test_deferrable_trigger_reports_the_failed_tasks(
         run_id,
         "databricks_default",
         polling_period_seconds=0.02,
-        retry_delay=0.01,  # type: ignore[arg-type]
+        retry_delay=0.01,
     )
 
     async def first_event() -> Any:
@@ -217,11 +217,11 @@ def test_run_now_operator_repairs_a_failed_run(hook: DatabricksHook, emulator: E
         task_id="nightly",
         job_id=job_id,
         repair_run=True,
-        polling_period_seconds=0.02,  # type: ignore[arg-type]
+        polling_period_seconds=0.02,
         do_xcom_push=False,
     )
     with pytest.raises(AirflowException, match="bad row"):
-        operator.execute(context={})  # type: ignore[arg-type]
+        operator.execute(context={})
     assert emulator.applied["jobs/runs/repair"] == 1
     run = hook.get_run(operator.run_id)
     assert run["state"]["result_state"] == "SUCCESS"
@@ -235,9 +235,9 @@ def test_submit_run_operator(hook: DatabricksHook, emulator: Emulator) -> None:
         task_id="one_off",
         new_cluster=CLUSTER,
         notebook_task=NOTEBOOK,
-        polling_period_seconds=0.02,  # type: ignore[arg-type]
+        polling_period_seconds=0.02,
         do_xcom_push=False,
     )
-    operator.execute(context={})  # type: ignore[arg-type]
+    operator.execute(context={})
     assert emulator.applied["jobs/runs/submit"] == 1
     assert hook.get_run_state(operator.run_id).is_successful

@@ -90,7 +90,7 @@ def test_jobs_update_and_reset(w: WorkspaceClient) -> None:
     assert (updated.name, updated.max_concurrent_runs) == ("nightly", 3)
     assert updated.tags == {"team": "data"}
     w.jobs.update(job_id, fields_to_remove=["tags"])
-    assert w.jobs.get(job_id).settings.tags is None  # type: ignore[union-attr]
+    assert w.jobs.get(job_id).settings.tags is None
     w.jobs.reset(
         job_id,
         new_settings=j.JobSettings(
@@ -148,13 +148,13 @@ def test_get_output_of_a_failed_task(w: WorkspaceClient, emulator: Emulator) -> 
     run = w.jobs.run_now(create(w, "one", "a")).result(timeout=WAIT, callback=None)
     assert run.state is not None
     assert run.state.result_state == j.RunResultState.FAILED
-    output = w.jobs.get_run_output(run.tasks[0].run_id)  # type: ignore[index]
+    output = w.jobs.get_run_output(run.tasks[0].run_id)
     assert (output.error, output.error_trace) == ("KeyError: 'day'", "Traceback")
 
 
 def test_runs_export(w: WorkspaceClient) -> None:
     run = w.jobs.run_now(create(w, "one", "a")).result(timeout=WAIT)
-    exported = w.jobs.export_run(run.tasks[0].run_id, views_to_export=j.ViewsToExport.CODE)  # type: ignore[index]
+    exported = w.jobs.export_run(run.tasks[0].run_id, views_to_export=j.ViewsToExport.CODE)
     views = exported.views or []
     assert [v.type for v in views] == [j.ViewType.NOTEBOOK]
 
