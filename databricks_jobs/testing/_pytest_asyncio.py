@@ -48,7 +48,12 @@ def _loop_scope(item: pytest.Function) -> str:
     marker = item.get_closest_marker("asyncio")
     kwargs = marker.kwargs if marker is not None else {}
     scope = kwargs.get("loop_scope") or kwargs.get("scope")
-    return str(scope or item.config.getini("asyncio_default_test_loop_scope") or "function")
+    if not scope:
+        try:
+            scope = item.config.getini("asyncio_default_test_loop_scope")
+        except ValueError:  # pytest-asyncio before 0.26 has no such option: function loops
+            scope = None
+    return str(scope or "function")
 
 
 async def _held_open(emulator: Emulator) -> AsyncIterator[Workspace]:
