@@ -101,9 +101,15 @@ def test_pytest_asyncio_strict_mode_with_asyncio_marks(pytester: pytest.Pytester
 
 
 def test_pytest_asyncio_auto_mode_without_marks(pytester: pytest.Pytester) -> None:
+    """Auto mode, unmarked tests: in a pytest process of its own.
+
+    In auto mode, pytest-asyncio 0.24 marks every async fixture function it sees (anyio's
+    variant of ours too) as its own for the rest of the process, which would spoil later
+    runs in this one.
+    """
     pytester.makeini(ini("auto"))
     pytester.makepyfile(HEADER + UNMARKED + ASYNCIO_MARKED)
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=6, warnings=0)
 
 
