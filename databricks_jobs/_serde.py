@@ -20,7 +20,7 @@ namespace; a class that has not been used yet sits there as a stub that generate
 functions on its first call, so importing stays cheap. Their source is registered with
 `linecache`, so tracebacks and `inspect` show the generated lines.
 
-The library has no cattrs converter of its own (docs/decisions.md, 30): `register_hooks`
+The library has no cattrs converter of its own (docs/decisions.md, 31): `register_hooks`
 installs these functions in a caller's converter.
 """
 

@@ -455,10 +455,16 @@ class Runs:
 
 
 def failed_tasks(run: Run) -> dict[str, str | None]:
-    """Map each task of `run` that ended other than in success to its error message."""
+    """Map each task of `run` that ended other than in success to its error message.
+
+    Tasks are read as decoding kept them: a task list that is not a list, or a task key that
+    is not text (a broken server's answer), contributes nothing rather than an error.
+    """
     failed: dict[str, str | None] = {}
-    for task in run.tasks or []:
+    tasks = run.tasks if isinstance(run.tasks, list) else []
+    for task in tasks:
+        key = getattr(task, "task_key", None)
         outcome = run_outcome(task)
-        if outcome.finished and not outcome.succeeded and task.task_key:
-            failed[task.task_key] = outcome.message
+        if outcome.finished and not outcome.succeeded and isinstance(key, str) and key:
+            failed[key] = outcome.message
     return failed

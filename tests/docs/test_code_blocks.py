@@ -49,6 +49,7 @@ def test_the_pages_hold_the_blocks_this_suite_expects() -> None:
     assert len(BLOCKS) >= 25
     assert {block.kind for block in BLOCKS} == {"session", "pytest", "excerpt", "include"}
     assert ROOT / "README.md" in SESSION_PAGES
+    assert any(block.config for block in _of_kind("pytest")), "no pytest block with its config"
 
 
 @pytest.mark.parametrize("page", SESSION_PAGES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -73,6 +74,8 @@ def test_the_blocks_of_each_page_run_in_order(
 def test_each_test_module_block_passes(block: Block, tmp_path: Path) -> None:
     path = tmp_path / "test_from_docs.py"
     path.write_text(block.code, encoding="utf-8")
+    if block.config is not None:
+        (tmp_path / "pyproject.toml").write_text(block.config, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("DATABRICKS_")}
     env["PYTHONPATH"] = str(ROOT / "examples")  # the examples import as in their own folder
     result = subprocess.run(
