@@ -45,7 +45,7 @@ def typecheck(session: nox.Session) -> None:
         "tests/typing",
         "examples",
         "tools/gen_models.py",
-        "tools/check_site.py",
+        "tools/docs/check_site.py",
         "tools/reference/build_reference.py",
     )
 
@@ -54,12 +54,12 @@ def typecheck(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """Build the documentation site strictly (any warning fails), then check its links.
 
-    tools/check_site.py reads the built HTML: every internal link and anchor resolves, and no
-    snippet include is left unresolved (what the strict build does not see).
+    tools/docs/check_site.py reads the built HTML: every internal link and anchor resolves,
+    and no snippet include is left unresolved (what the strict build does not see).
     """
     session.install("-e", ".[docs]")
     session.run("mkdocs", "build", "--strict", env={"NO_MKDOCS_2_WARNING": "1"})
-    session.run("python", "tools/check_site.py", "site")
+    session.run("python", "tools/docs/check_site.py", "site")
 
 
 # The clients of `nox -s clients`, pinned: what tests/clients/ proves works against the emulator.

@@ -1,4 +1,4 @@
-"""``tools/check_site.py`` finds what a strict mkdocs build lets through.
+"""``tools/docs/check_site.py`` finds what a strict mkdocs build lets through.
 
 Each test builds a tiny site of HTML files and shows that the check finds one kind of
 problem, or accepts what a real site holds (external links, directory URLs, anchors).
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def check() -> ModuleType:
     """Load the checker by path (``tools/`` is not a package)."""
     spec = importlib.util.spec_from_file_location(
-        "check_site_under_test", ROOT / "tools/check_site.py"
+        "check_site_under_test", ROOT / "tools/docs/check_site.py"
     )
     assert spec is not None
     assert spec.loader is not None

@@ -1,6 +1,6 @@
 """Check the built documentation site: every internal link resolves, no include is left raw.
 
-``python tools/check_site.py [SITE_DIR]`` (default ``site``), run by ``nox -s docs`` after
+``python tools/docs/check_site.py [SITE_DIR]`` (default ``site``), run by ``nox -s docs`` after
 ``mkdocs build --strict``. The strict build warns about a broken link only in Markdown it
 reads; it does not see links that themes, plugins and docstrings write, nor an include line
 that a formatter rewrote (``--8 < --"file"``), which renders as text. This reads the HTML:
