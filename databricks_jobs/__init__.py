@@ -1,10 +1,13 @@
 """brickjobs: an async-first, typed, lossless client for the Databricks Jobs API 2.2.
 
->>> from databricks_jobs import Workspace
->>> async with Workspace.from_env() as ws:
-...     async for job in ws.jobs.list(name="nightly"):
-...         run = await ws.jobs.run_now(job.job_id)
-...         done = await ws.runs.wait(run.run_id, timeout=3600)
+```python
+from databricks_jobs import Workspace
+
+async with Workspace.from_env() as ws:
+    async for job in ws.jobs.list(name="nightly"):
+        run = await ws.jobs.run_now(job.job_id)
+        done = await ws.runs.wait(run.run_id, timeout=3600)
+```
 """
 
 import contextlib

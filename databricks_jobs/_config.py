@@ -49,6 +49,9 @@ __all__ = [
 logger = logging.getLogger("databricks_jobs.config")
 
 AuthType: TypeAlias = Literal["pat", "oauth-m2m", "databricks-cli", "token-provider"]
+"""An authentication method: a personal access token, OAuth M2M, the Databricks CLI's
+tokens, or your own async token provider.
+"""
 AUTH_TYPES: Final[tuple[str, ...]] = ("pat", "oauth-m2m", "databricks-cli", "token-provider")
 
 ENV_VARS: Final[Mapping[str, str]] = {
@@ -84,6 +87,7 @@ _TRUE: Final = frozenset({"1", "true", "t", "yes", "y", "on"})
 _FALSE: Final = frozenset({"0", "false", "f", "no", "n", "off", ""})
 
 Seconds: TypeAlias = "float | int | dt.timedelta"
+"""A duration: a number of seconds or a `datetime.timedelta` (never negative, never NaN)."""
 
 
 def seconds(value: Seconds, *, name: str = "value") -> float:

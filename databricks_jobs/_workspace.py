@@ -32,8 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Workspace"]
 
-_State = Literal["unopened", "open", "closed"]
-
 
 class Workspace:
     """A connection to one Databricks workspace: configuration, auth and one pooled client.
@@ -47,8 +45,13 @@ class Workspace:
     `EventLoopError` (create one per ``asyncio.run``, inside the function it runs). Closing
     it cuts short the calls still in progress (see `aclose`).
 
-    >>> async with Workspace(host="https://example.cloud.databricks.com", token="dapi...") as ws:
-    ...     data = await ws.request("GET", "/api/2.2/jobs/list", query={"limit": 5})
+    ```python
+    from databricks_jobs import Workspace
+
+    # or Workspace(host="https://example.cloud.databricks.com", token="dapi...")
+    async with Workspace.from_env() as ws:
+        page = await ws.request("GET", "/api/2.2/jobs/list", query={"limit": 5})
+    ```
     """
 
     def __init__(
@@ -196,7 +199,7 @@ class Workspace:
         return self.config.host
 
     @property
-    def state(self) -> _State:
+    def state(self) -> Literal["unopened", "open", "closed"]:
         """Lifecycle: ``unopened``, then ``open`` (entered or first used), then ``closed``."""
         if self._http.closed:
             return "closed"
@@ -245,9 +248,15 @@ class Workspace:
         sending, the block ends quietly, and the yielded list holds the exact request
         (without credentials). Other tasks sharing the Workspace are not affected.
 
-        >>> with ws.dry_run() as requests:
-        ...     await ws.jobs.create(settings)
-        >>> requests[0].content
+        ```python
+        from databricks_jobs import Workspace
+        from databricks_jobs.models import JobSettings
+
+        async with Workspace.from_env() as ws:
+            with ws.dry_run() as requests:
+                await ws.jobs.create(JobSettings(name="nightly"))
+            print(requests[0].url, requests[0].content)  # what would have been sent
+        ```
         """
         with capture_requests() as captured:
             yield captured

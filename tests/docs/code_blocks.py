@@ -49,8 +49,9 @@ class Block:
 
     @property
     def where(self) -> str:
-        """``docs/bulk.md:12``."""
-        return f"{self.page.relative_to(ROOT)}:{self.line}"
+        """``docs/bulk.md:12`` (a page outside the repository by its full path)."""
+        page = self.page.relative_to(ROOT) if self.page.is_relative_to(ROOT) else self.page
+        return f"{page}:{self.line}"
 
 
 def pages() -> list[Path]:

@@ -3,6 +3,8 @@
 How a page's blocks are read (sessions, pytest modules, excerpts, includes) is in
 `code_blocks`. Each page runs in a subprocess against an emulator of its own, served on
 loopback with time sped up 100,000 times, so that waits for runs end at their first poll.
+The examples of the docstrings the API reference shows (fenced ``python`` blocks) run the
+same way, each on its own: an example holds its own imports.
 """
 
 from __future__ import annotations
@@ -16,13 +18,30 @@ from pathlib import Path
 
 import pytest
 
+import databricks_jobs
+import databricks_jobs.testing
 from databricks_jobs.testing import Emulator, ScaledClock
 
 from .code_blocks import ROOT, Block, blocks_of, excerpt_parts, pages, quotes
+from .reference_pages import docstrings, documented
 
 RUNNER = Path(__file__).with_name("run_page.py")
 BLOCKS = [block for page in pages() for block in blocks_of(page)]
 SESSION_PAGES = sorted({block.page for block in BLOCKS if block.kind == "session"})
+
+
+def _docstring_examples() -> list[tuple[str, str]]:
+    """``(where, code)`` of each fenced Python example in a documented docstring."""
+    _, objects = documented()
+    objects += [databricks_jobs, databricks_jobs.testing]  # their module docstrings
+    return [
+        (where, match.group(1))
+        for where, doc in docstrings(objects)
+        for match in re.finditer(r"^```python\n(.*?)^```$", doc, re.S | re.M)
+    ]
+
+
+DOCSTRING_EXAMPLES = _docstring_examples()
 
 
 def _of_kind(kind: str) -> list[Block]:
@@ -68,6 +87,32 @@ def test_the_blocks_of_each_page_run_in_order(
     assert result.returncode == 0, result.stdout + result.stderr
     ran = result.stdout.count("--- ")
     assert ran == sum(1 for b in blocks_of(page) if b.kind == "session"), result.stdout
+
+
+def test_the_docstrings_hold_the_examples_this_suite_expects() -> None:
+    where = {where for where, _ in DOCSTRING_EXAMPLES}
+    assert {"VirtualClock", "Workspace", "Workspace.dry_run", "Emulator"} <= where
+    assert {"databricks_jobs", "databricks_jobs.bulk", "databricks_jobs.testing"} <= where
+
+
+@pytest.mark.parametrize(
+    ("where", "code"), DOCSTRING_EXAMPLES, ids=[where for where, _ in DOCSTRING_EXAMPLES]
+)
+def test_each_docstring_example_runs_on_its_own(
+    where: str, code: str, emulator_env: dict[str, str], tmp_path: Path
+) -> None:
+    page = tmp_path / "example.md"
+    page.write_text(f"```python\n{code}```\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(RUNNER), str(page)],
+        cwd=tmp_path,
+        env=emulator_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, f"{where}:\n{result.stdout}{result.stderr}"
 
 
 @pytest.mark.parametrize("block", _of_kind("pytest"), ids=lambda b: b.where)
