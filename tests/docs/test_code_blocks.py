@@ -20,12 +20,18 @@ import pytest
 
 import databricks_jobs
 import databricks_jobs.testing
-from databricks_jobs.testing import Emulator, ScaledClock
+from databricks_jobs.testing import DEFAULT_TOKEN, Emulator, ScaledClock
+from databricks_jobs.testing.__main__ import export_block
 
 from .code_blocks import ROOT, Block, blocks_of, excerpt_parts, pages, quotes
 from .reference_pages import docstrings, documented
 
 RUNNER = Path(__file__).with_name("run_page.py")
+SITE_COLUMNS = 88
+"""The longest code line the docs site shows whole at 1280 px (docs/stylesheets/extra.css)."""
+OUTPUT_LANGUAGES = {"text", "json"}
+"""Blocks that show what a program printed, as printed: their lines may be longer."""
+_ANY_FENCE = re.compile(r"^```(?P<lang>[\w-]*)\n(?P<code>.*?)^```\s*$", re.S | re.M)
 BLOCKS = [block for page in pages() for block in blocks_of(page)]
 SESSION_PAGES = sorted({block.page for block in BLOCKS if block.kind == "session"})
 
@@ -113,6 +119,41 @@ def test_each_docstring_example_runs_on_its_own(
         check=False,
     )
     assert result.returncode == 0, f"{where}:\n{result.stdout}{result.stderr}"
+
+
+@pytest.mark.parametrize(
+    "page", sorted((ROOT / "docs").rglob("*.md")), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_code_lines_fit_the_sites_column(page: Path) -> None:
+    text = page.read_text(encoding="utf-8")
+    too_long = []
+    for match in _ANY_FENCE.finditer(text):
+        if match.group("lang") in OUTPUT_LANGUAGES:
+            continue
+        first = text.count("\n", 0, match.start("code")) + 1
+        for number, line in enumerate(match.group("code").splitlines(), first):
+            if len(line) > SITE_COLUMNS:
+                too_long.append(f"{number}: {line}")
+    assert too_long == [], f"lines over {SITE_COLUMNS} columns: {too_long}"
+
+
+def test_docstring_examples_fit_the_sites_column() -> None:
+    too_long = [
+        f"{where}: {line}"
+        for where, code in DOCSTRING_EXAMPLES
+        for line in code.splitlines()
+        if len(line) > SITE_COLUMNS
+    ]
+    assert too_long == []
+
+
+def test_the_emulator_guide_shows_what_serve_prints() -> None:
+    text = (ROOT / "docs" / "emulator.md").read_text(encoding="utf-8")
+    command = "$ python -m databricks_jobs.testing serve --port 0 --speed 60\n"
+    match = re.search(re.escape(command) + r"(.*?)^```", text, re.S | re.M)
+    assert match is not None, "the guide no longer shows serve's output"
+    printed = export_block("http://127.0.0.1:41234", DEFAULT_TOKEN, 60)
+    assert match.group(1).rstrip("\n") == printed
 
 
 @pytest.mark.parametrize("block", _of_kind("pytest"), ids=lambda b: b.where)
