@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -145,6 +146,56 @@ def test_docstring_examples_fit_the_sites_column() -> None:
         if len(line) > SITE_COLUMNS
     ]
     assert too_long == []
+
+
+def _emulator_commands() -> list[tuple[str, str, int]]:
+    """``(where, command, exit status)`` of each ``brickjobs --emulator`` line of a bash block.
+
+    The exit status is the one the line's comment names (``# exit status 3: failed``), else 0.
+    """
+    found = []
+    for page in pages():
+        text = page.read_text(encoding="utf-8")
+        for block in _ANY_FENCE.finditer(text):
+            if block.group("lang") != "bash":
+                continue
+            first = text.count("\n", 0, block.start("code")) + 1
+            for number, line in enumerate(block.group("code").splitlines(), first):
+                if line.startswith("brickjobs --emulator "):
+                    command, _, comment = line.partition("#")
+                    status = re.search(r"exit status (\d+)", comment)
+                    where = f"{page.relative_to(ROOT)}:{number}"
+                    found.append((where, command.strip(), int(status[1]) if status else 0))
+    return found
+
+
+EMULATOR_COMMANDS = _emulator_commands()
+
+
+def test_the_pages_hold_emulator_commands() -> None:
+    assert {status for _, _, status in EMULATOR_COMMANDS} >= {0, 3}
+
+
+@pytest.mark.parametrize(
+    ("where", "command", "status"), EMULATOR_COMMANDS, ids=[w for w, _, _ in EMULATOR_COMMANDS]
+)
+def test_each_emulator_command_exits_as_its_comment_says(
+    where: str, command: str, status: int, tmp_path: Path
+) -> None:
+    """``brickjobs --emulator ...`` starts an emulator of its own: the line runs as written."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABRICKS_")}
+    env["DATABRICKS_CONFIG_FILE"] = str(tmp_path / "none.cfg")
+    args = shlex.split(command)[1:]  # `brickjobs` is `python -m databricks_jobs.cli`
+    result = subprocess.run(
+        [sys.executable, "-m", "databricks_jobs.cli", *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == status, f"{where}: {result.stdout}{result.stderr}"
 
 
 def test_the_emulator_guide_shows_what_serve_prints() -> None:
