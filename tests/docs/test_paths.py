@@ -7,6 +7,7 @@ these checks cover the pages as GitHub shows them too, and the file names writte
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
 from pathlib import Path
@@ -26,12 +27,14 @@ _FENCE = re.compile(r"^```.*?^```", re.S | re.M)
 
 @cache
 def _repository_files() -> tuple[str, ...]:
-    skipped = {".git", ".nox", "site", "node_modules"}
-    return tuple(
-        path.relative_to(ROOT).as_posix()
-        for path in ROOT.rglob("*")
-        if path.is_file() and not skipped & set(path.relative_to(ROOT).parts)
-    )
+    """The files of the checkout, without hidden folders, virtualenvs and build output."""
+    skipped = {"site", "build", "dist", "venv", "node_modules", "__pycache__"}
+    found = []
+    for folder, folders, files in os.walk(ROOT):
+        folders[:] = [f for f in folders if not f.startswith(".") and f not in skipped]
+        base = Path(folder).relative_to(ROOT)
+        found.extend((base / name).as_posix() for name in files)
+    return tuple(found)
 
 
 def _exists(name: str) -> bool:
