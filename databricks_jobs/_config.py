@@ -23,7 +23,7 @@ import logging
 import math
 import os
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Final, Literal, TypeAlias
 from urllib.parse import urlsplit
@@ -188,6 +188,18 @@ def control_character(text: str) -> str | None:
     return None
 
 
+def _one_line(value: str, refusal: Callable[[str], str]) -> str:
+    """`value` without surrounding whitespace; a control character inside is a `ConfigError`.
+
+    `refusal` makes the message from the character found (``U+000A``); it never shows the value.
+    """
+    text = value.strip()
+    found = control_character(text)
+    if found is not None:
+        raise ConfigError(refusal(found))
+    return text
+
+
 def clean_credential(value: str, *, name: str, source: str) -> str:
     """Return a credential without surrounding whitespace; refuse a control character inside.
 
@@ -195,27 +207,26 @@ def clean_credential(value: str, *, name: str, source: str) -> str:
     other control character would make the Authorization header invalid HTTP, or inject a
     header, so it is refused. The message names the setting and its source, never the value.
     """
-    text = value.strip()
-    found = control_character(text)
-    if found is not None:
-        raise ConfigError(
-            f"{name} ({source}) contains a control character ({found}) inside it; a credential "
-            "is one line of printable characters (the value is not shown)"
-        )
-    return text
+    return _one_line(
+        value,
+        lambda found: (
+            f"{name} ({source}) contains a control character ({found}) inside it; a "
+            "credential is one line of printable characters (the value is not shown)"
+        ),
+    )
 
 
 def check_header_text(value: str | None, *, name: str) -> str | None:
     """Return `value` (a caller's text that goes into a header) stripped; refuse control chars."""
     if value is None:
         return None
-    text = value.strip()
-    found = control_character(text)
-    if found is not None:
-        raise ConfigError(
+    text = _one_line(
+        value,
+        lambda found: (
             f"{name} contains a control character ({found}); it goes into an HTTP header, "
             "where a line break would start another header"
-        )
+        ),
+    )
     return text or None
 
 

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 import attrs
 
 from databricks_jobs._errors import DecodeError
-from databricks_jobs.models._base import INT64, Model
+from databricks_jobs.models._base import INT64, Model, describe_value
 
 if TYPE_CHECKING:  # cattrs is the caller's: the library never imports it
     import cattrs
@@ -86,22 +86,6 @@ class _Fail(Exception):
             else:
                 out += "." + part
         return out or None
-
-
-def _describe(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return f"a number ({value!r})"
-    if isinstance(value, str):
-        return f"a string ({value[:40]!r})"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "an object"
-    return type(value).__name__
 
 
 # --- decode helpers: keep what does not fit, convert only what is documented ---------------
@@ -525,7 +509,7 @@ def _decoder(tp: Any) -> Callable[[Any], Any]:
 
 def _expect_object(value: Any) -> None:
     if not isinstance(value, Mapping):
-        raise _Fail(f"expected an object, got {_describe(value)}", [])
+        raise _Fail(f"expected an object, got {describe_value(value)}", [])
 
 
 def _decoder_for(kind: _Kind) -> Callable[[Any], Any]:
@@ -543,7 +527,7 @@ def _decoder_for(kind: _Kind) -> Callable[[Any], Any]:
 
         def decode_list(value: Any) -> list[Any]:
             if value.__class__ is not list and value.__class__ is not tuple:
-                raise _Fail(f"expected a list, got {_describe(value)}", [])
+                raise _Fail(f"expected a list, got {describe_value(value)}", [])
             out = []
             for i, x in enumerate(value):
                 try:
@@ -685,7 +669,7 @@ def from_dict(cls: type[M], data: Mapping[str, Any]) -> M:
     Raises `DecodeError` only when `data` is not an object.
     """
     if not isinstance(data, Mapping):
-        raise DecodeError(f"expected an object, got {_describe(data)}")
+        raise DecodeError(f"expected an object, got {describe_value(data)}")
     return _NS[f"s_{_name(cls)}"](data)  # type: ignore[no-any-return]
 
 

@@ -30,7 +30,7 @@ from typing import Any, Final, TypeGuard
 import attrs
 
 from databricks_jobs._errors import SpecError
-from databricks_jobs.models._base import INT64, Model, model_fields
+from databricks_jobs.models._base import INT64, Model, describe_value, model_fields
 from databricks_jobs.models.compute import ClusterSpec, JobCluster, JobEnvironment
 from databricks_jobs.models.jobs import GitSource, JobParameterDefinition, JobSettings
 from databricks_jobs.models.request_bodies import (
@@ -273,24 +273,6 @@ _JSON_TYPE_NAMES = {
 _INT_TEXT = re.compile(r"-?[0-9]+")
 
 
-def _describe(value: object) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return f"a string ({value[:40]!r})"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, Model):
-        return f"a {type(value).__name__}"
-    return f"a {type(value).__name__}"
-
-
 def _fits(value: Any, shape: _Shape) -> bool:
     """Whether a (not None) value has the JSON type a field declares."""
     kind = shape.kind
@@ -339,7 +321,7 @@ def _check_value(value: Any, shape: _Shape, where: str, name: str) -> None:
         want = shape.model.__name__ if shape.kind == "model" else _JSON_TYPE_NAMES[shape.kind]
         if shape.kind == "model":
             want = f"a {want} object"
-        _warn(f"holds {_describe(value)} where the API expects {want}; sent as it is", where)
+        _warn(f"holds {describe_value(value)} where the API expects {want}; sent as it is", where)
         return
     if shape.kind == "model":
         _check_shapes(value, where)
