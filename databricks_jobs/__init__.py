@@ -1,10 +1,13 @@
 """brickjobs: an async-first, typed, lossless client for the Databricks Jobs API 2.2.
 
->>> from databricks_jobs import Workspace
->>> async with Workspace.from_env() as ws:
-...     async for job in ws.jobs.list(name="nightly"):
-...         run = await ws.jobs.run_now(job.job_id)
-...         done = await ws.runs.wait(run.run_id, timeout=3600)
+```python
+from databricks_jobs import Workspace
+
+async with Workspace.from_env() as ws:
+    async for job in ws.jobs.list(name="nightly"):
+        run = await ws.jobs.run_now(job.job_id)
+        done = await ws.runs.wait(run.run_id, timeout=3600)
+```
 """
 
 import contextlib
@@ -63,13 +66,14 @@ from ._version import __version__
 from ._workspace import Workspace
 
 if typing.TYPE_CHECKING:
-    from ._serde import from_dict, from_json, to_dict, to_json
+    from ._serde import from_dict, from_json, register_hooks, to_dict, to_json
     from .models import validate
     from .resources import Jobs, Runs, StartedRun
 
 _LAZY = {
     "from_dict": "._serde",
     "from_json": "._serde",
+    "register_hooks": "._serde",
     "to_dict": "._serde",
     "to_json": "._serde",
     "validate": ".models",
@@ -137,6 +141,7 @@ __all__ = [
     "error_from_response",
     "from_dict",
     "from_json",
+    "register_hooks",
     "run_outcome",
     "to_dict",
     "to_json",

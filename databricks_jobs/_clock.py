@@ -78,15 +78,19 @@ class VirtualClock:
     ``auto_advance=False`` sleepers stay asleep until `advance` (or `set`) moves time past
     their deadlines, which lets a test step through a scenario.
 
-    >>> clock = VirtualClock(start=100.0)
-    >>> clock.advance(5)
-    >>> clock.now()
-    105.0
+    ```python
+    from databricks_jobs import VirtualClock
+
+    clock = VirtualClock(start=100.0)
+    clock.advance(5)
+    assert clock.now() == 105.0
+    ```
     """
 
     def __init__(self, start: float = 0.0, *, auto_advance: bool = True) -> None:
         self._now = float(start)
         self.auto_advance = auto_advance
+        """Whether sleeping moves time forward (see the class)."""
         self._sleepers: list[_Sleeper] = []
         self._gone = 0  # sleepers in the heap that stopped early
         self._order = itertools.count()

@@ -23,7 +23,7 @@ import logging
 import math
 import os
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Final, Literal, TypeAlias
 from urllib.parse import urlsplit
@@ -49,6 +49,9 @@ __all__ = [
 logger = logging.getLogger("databricks_jobs.config")
 
 AuthType: TypeAlias = Literal["pat", "oauth-m2m", "databricks-cli", "token-provider"]
+"""An authentication method: a personal access token, OAuth M2M, the Databricks CLI's
+tokens, or your own async token provider.
+"""
 AUTH_TYPES: Final[tuple[str, ...]] = ("pat", "oauth-m2m", "databricks-cli", "token-provider")
 
 ENV_VARS: Final[Mapping[str, str]] = {
@@ -84,6 +87,7 @@ _TRUE: Final = frozenset({"1", "true", "t", "yes", "y", "on"})
 _FALSE: Final = frozenset({"0", "false", "f", "no", "n", "off", ""})
 
 Seconds: TypeAlias = "float | int | dt.timedelta"
+"""A duration: a number of seconds or a `datetime.timedelta` (never negative, never NaN)."""
 
 
 def seconds(value: Seconds, *, name: str = "value") -> float:
@@ -184,6 +188,18 @@ def control_character(text: str) -> str | None:
     return None
 
 
+def _one_line(value: str, refusal: Callable[[str], str]) -> str:
+    """`value` without surrounding whitespace; a control character inside is a `ConfigError`.
+
+    `refusal` makes the message from the character found (``U+000A``); it never shows the value.
+    """
+    text = value.strip()
+    found = control_character(text)
+    if found is not None:
+        raise ConfigError(refusal(found))
+    return text
+
+
 def clean_credential(value: str, *, name: str, source: str) -> str:
     """Return a credential without surrounding whitespace; refuse a control character inside.
 
@@ -191,27 +207,26 @@ def clean_credential(value: str, *, name: str, source: str) -> str:
     other control character would make the Authorization header invalid HTTP, or inject a
     header, so it is refused. The message names the setting and its source, never the value.
     """
-    text = value.strip()
-    found = control_character(text)
-    if found is not None:
-        raise ConfigError(
-            f"{name} ({source}) contains a control character ({found}) inside it; a credential "
-            "is one line of printable characters (the value is not shown)"
-        )
-    return text
+    return _one_line(
+        value,
+        lambda found: (
+            f"{name} ({source}) contains a control character ({found}) inside it; a "
+            "credential is one line of printable characters (the value is not shown)"
+        ),
+    )
 
 
 def check_header_text(value: str | None, *, name: str) -> str | None:
     """Return `value` (a caller's text that goes into a header) stripped; refuse control chars."""
     if value is None:
         return None
-    text = value.strip()
-    found = control_character(text)
-    if found is not None:
-        raise ConfigError(
+    text = _one_line(
+        value,
+        lambda found: (
             f"{name} contains a control character ({found}); it goes into an HTTP header, "
             "where a line break would start another header"
-        )
+        ),
+    )
     return text or None
 
 

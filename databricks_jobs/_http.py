@@ -55,6 +55,9 @@ __all__ = [
 ]
 
 TransportChoice: TypeAlias = "Literal['auto', 'httpx', 'aiohttp'] | httpx.AsyncBaseTransport"
+"""The HTTP transport: ``auto`` (aiohttp on asyncio, httpx's own under trio), ``httpx``,
+``aiohttp``, or any ``httpx.AsyncBaseTransport`` (the emulator's, for one).
+"""
 _TRANSPORT_NAMES: Final = ("auto", "httpx", "aiohttp")
 DEFAULT_MAX_RESPONSE_BYTES: Final = 128 * 1024 * 1024
 """The largest response body read (128 MiB): outputs are capped at 5 MB by the service."""

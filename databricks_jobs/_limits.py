@@ -70,7 +70,13 @@ class RateLimits:
     None in `per_endpoint` lifts the limit of that endpoint. Each endpoint may send a burst
     of up to one second's worth of requests at once.
 
-    >>> RateLimits(per_endpoint={"jobs/run-now": 50})  # more run-now, defaults elsewhere
+    ```python
+    from databricks_jobs import RateLimits, Workspace
+
+    limits = RateLimits(per_endpoint={"jobs/run-now": 50})  # the defaults elsewhere
+    async with Workspace.from_env(rate_limits=limits) as ws:
+        ...
+    ```
     """
 
     default: float | None = attrs.field(default=30.0, converter=_rate)

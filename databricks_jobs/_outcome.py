@@ -3,7 +3,8 @@
 The waiter, the bulk waiter and the command line's exit codes all use it. The newer
 ``status`` block is read first; the older ``state`` block only when ``status`` is absent.
 A state this release does not know means "not finished yet", so a new intermediate state
-never ends a wait early.
+never ends a wait early; so does a state block that is not an object at all (decoding keeps
+whatever a server sent), and a message that is not text is left out.
 
 =========================================  ====================  =========
 status (state / termination code)          state (life cycle /   outcome
@@ -111,10 +112,9 @@ _ENDED_LIFE_CYCLES: Final = frozenset({"TERMINATED", "SKIPPED", "INTERNAL_ERROR"
 
 
 def _text(value: Any) -> str | None:
-    """An open enum member or plain string as its string value."""
-    if value is None:
-        return None
-    return str(getattr(value, "value", value))
+    """An open enum member or plain string as its string value; anything else is None."""
+    value = getattr(value, "value", value) if isinstance(value, enum.Enum) else value
+    return value if isinstance(value, str) else None
 
 
 def run_outcome(run: Any) -> RunOutcome:
@@ -122,7 +122,7 @@ def run_outcome(run: Any) -> RunOutcome:
     state_block = getattr(run, "state", None)
     life_cycle = _text(getattr(state_block, "life_cycle_state", None))
     result = _text(getattr(state_block, "result_state", None))
-    state_message = getattr(state_block, "state_message", None) or None
+    state_message = _text(getattr(state_block, "state_message", None)) or None
 
     status = getattr(run, "status", None)
     status_state = _text(getattr(status, "state", None))
@@ -131,7 +131,7 @@ def run_outcome(run: Any) -> RunOutcome:
             return RunOutcome(OutcomeKind.RUNNING, status_state)
         details = getattr(status, "termination_details", None)
         code = _text(getattr(details, "code", None))
-        message = getattr(details, "message", None) or state_message
+        message = _text(getattr(details, "message", None)) or state_message
         kind = _CODE_KINDS.get(code or "")
         if kind is None:
             if result == "TIMEDOUT":

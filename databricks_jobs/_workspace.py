@@ -32,8 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Workspace"]
 
-_State = Literal["unopened", "open", "closed"]
-
 
 class Workspace:
     """A connection to one Databricks workspace: configuration, auth and one pooled client.
@@ -47,8 +45,13 @@ class Workspace:
     `EventLoopError` (create one per ``asyncio.run``, inside the function it runs). Closing
     it cuts short the calls still in progress (see `aclose`).
 
-    >>> async with Workspace(host="https://example.cloud.databricks.com", token="dapi...") as ws:
-    ...     data = await ws.request("GET", "/api/2.2/jobs/list", query={"limit": 5})
+    ```python
+    from databricks_jobs import Workspace
+
+    # or Workspace(host="https://example.cloud.databricks.com", token="dapi...")
+    async with Workspace.from_env() as ws:
+        page = await ws.request("GET", "/api/2.2/jobs/list", query={"limit": 5})
+    ```
     """
 
     def __init__(
@@ -73,6 +76,7 @@ class Workspace:
         user_agent_extra: str | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         env: Mapping[str, str] | None = None,
+        validate: bool = True,
     ) -> None:
         arguments: dict[str, str | None] = {
             "host": host,
@@ -117,6 +121,7 @@ class Workspace:
             rate_limits=rate_limits,
             debug_headers=self.config.debug_headers,
         )
+        self._validate = validate
         self._entered = False
         self._runs: Runs | None = None
         self._jobs: Jobs | None = None
@@ -165,7 +170,7 @@ class Workspace:
         if self._runs is None:
             from .resources import Runs
 
-            self._runs = Runs(self._api)
+            self._runs = Runs(self._api, validate=self._validate)
         return self._runs
 
     @property
@@ -174,8 +179,19 @@ class Workspace:
         if self._jobs is None:
             from .resources import Jobs
 
-            self._jobs = Jobs(self._api, self.runs)
+            self._jobs = Jobs(self._api, self.runs, validate=self._validate)
         return self._jobs
+
+    @property
+    def validate(self) -> bool:
+        """Whether specs are checked (`databricks_jobs.models.validate`) before they are sent.
+
+        True unless the Workspace was made with ``validate=False``, which sends every spec as
+        it is (the escape hatch for a spec the checks refuse and the service accepts). Each
+        sending method (``jobs.create``, ``runs.submit``, ...) also takes ``validate=`` for
+        one call.
+        """
+        return self._validate
 
     @property
     def host(self) -> str:
@@ -183,7 +199,7 @@ class Workspace:
         return self.config.host
 
     @property
-    def state(self) -> _State:
+    def state(self) -> Literal["unopened", "open", "closed"]:
         """Lifecycle: ``unopened``, then ``open`` (entered or first used), then ``closed``."""
         if self._http.closed:
             return "closed"
@@ -232,9 +248,15 @@ class Workspace:
         sending, the block ends quietly, and the yielded list holds the exact request
         (without credentials). Other tasks sharing the Workspace are not affected.
 
-        >>> with ws.dry_run() as requests:
-        ...     await ws.jobs.create(settings)
-        >>> requests[0].content
+        ```python
+        from databricks_jobs import Workspace
+        from databricks_jobs.models import JobSettings
+
+        async with Workspace.from_env() as ws:
+            with ws.dry_run() as requests:
+                await ws.jobs.create(JobSettings(name="nightly"))
+            print(requests[0].url, requests[0].content)  # what would have been sent
+        ```
         """
         with capture_requests() as captured:
             yield captured

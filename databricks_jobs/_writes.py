@@ -9,7 +9,7 @@ idempotency token is safe too: the service answers a token it has seen with the 
 token started. Every other write is *not safe to repeat*: after an ambiguous failure the
 call raises `OutcomeUnknown` instead of sending it again.
 
-`WRITES` is the one table; docs/site/errors.md shows it (a test holds the two together).
+`WRITES` is the one table; docs/errors.md shows it (a test holds the two together).
 Reads (GET, HEAD, OPTIONS) apply nothing and are always safe to repeat. A method or path
 the table does not know follows HTTP: PUT and DELETE are idempotent (RFC 9110), POST and
 PATCH are not.

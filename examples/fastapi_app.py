@@ -1,24 +1,25 @@
 """A FastAPI service that triggers Databricks job runs and reports their status.
 
-One `Workspace` per application: opened in the lifespan, shared by every request through a
-dependency, closed at shutdown. Run it with::
+One `Workspace` per application: opened in the lifespan, shared by every request
+through a dependency, closed at shutdown. Run it with::
 
     pip install brickjobs fastapi uvicorn
     DATABRICKS_HOST=... DATABRICKS_TOKEN=... uvicorn examples.fastapi_app:app
 
 Endpoints:
 
-* ``POST /jobs/{job_id}/runs`` triggers a run (202). Send an ``Idempotency-Key`` header to
-  make retries of the same trigger safe: the key is the run's idempotency token, so sending
-  it again returns the run it already started instead of starting a second one.
+* ``POST /jobs/{job_id}/runs`` triggers a run (202). Send an ``Idempotency-Key`` header
+  to make retries of the same trigger safe: the key is the run's idempotency token, so
+  sending it again returns the run it already started instead of starting a second one.
 * ``GET /runs/{run_id}`` reports a run's status, read through `run_outcome`. With
   ``?wait=N`` it waits up to N seconds for the run to finish first (a long poll).
 
-A request that is cancelled (the caller went away, a timeout middleware, shutdown) only
-stops this service's HTTP calls and polling: a run is never cancelled because a request was.
+A request that is cancelled (the caller went away, a timeout middleware, shutdown)
+only stops this service's HTTP calls and polling: a run is never cancelled because a
+request was.
 
-Tests build the app with `create_app`, giving a factory of a `Workspace` connected to the
-local emulator (see ``tests/examples/test_fastapi_app.py``).
+Tests build the app with `create_app`, giving a factory of a `Workspace` connected to
+the local emulator (see ``tests/examples/test_fastapi_app.py``).
 """
 
 from __future__ import annotations
@@ -61,8 +62,8 @@ WorkspaceFactory = Callable[[], Workspace]
 def workspace_from_environment() -> Workspace:
     """The production Workspace: ``DATABRICKS_*`` variables, else ``~/.databrickscfg``.
 
-    Every call is bounded: 10 s to connect, 30 s per read, 60 s for a whole call with its
-    retries, so a request handler never hangs on a slow workspace.
+    Every call is bounded: 10 s to connect, 30 s per read, 60 s for a whole call with
+    its retries, so a request handler never hangs on a slow workspace.
     """
     return Workspace.from_env(timeouts=Timeouts(connect=10, read=30, total=60))
 
@@ -103,7 +104,7 @@ class RunStatus(BaseModel):
     run_id: int
     job_id: int | None
     outcome: str
-    """running, success, success_with_failures, failed, canceled, timed_out, skipped, ..."""
+    """running, success, success_with_failures, failed, canceled, timed_out, ..."""
     finished: bool
     succeeded: bool
     description: str
@@ -134,9 +135,10 @@ class RunStatus(BaseModel):
 def error_response(exc: DatabricksError) -> JSONResponse:
     """Map a library error to the HTTP answer this service gives its own callers.
 
-    The caller's mistakes keep their meaning (404, 422, 409); the workspace's troubles are
-    ours to report (503 with ``Retry-After`` when throttled, 502/504 otherwise). Errors of our
-    own credentials are not passed on as 401/403: the caller did nothing wrong.
+    The caller's mistakes keep their meaning (404, 422, 409); the workspace's troubles
+    are ours to report (503 with ``Retry-After`` when throttled, 502/504 otherwise).
+    Errors of our own credentials are not passed on as 401/403: the caller did nothing
+    wrong.
     """
     headers: dict[str, str] = {}
     if isinstance(exc, NotFound):
@@ -146,9 +148,11 @@ def error_response(exc: DatabricksError) -> JSONResponse:
     elif isinstance(exc, ConcurrentRunsLimit):
         status, detail = 409, exc.message
     elif isinstance(exc, TooManyRequests):
-        # Our retries (which honour Retry-After) ran out: the workspace is throttling us, so
-        # our callers should come back after the pause it advised (RateLimited.retry_after).
-        status, detail = 503, "the Databricks workspace is throttling requests; try again later"
+        # Our retries (which honour Retry-After) ran out: the workspace is throttling
+        # us, so our callers should come back after the pause it advised
+        # (RateLimited.retry_after).
+        status = 503
+        detail = "the Databricks workspace is throttling requests; try again later"
         headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after or 1)))
     elif isinstance(exc, RequestTimeout):
         status, detail = 504, "the Databricks workspace did not answer in time"
@@ -158,13 +162,15 @@ def error_response(exc: DatabricksError) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=status, headers=headers)
 
 
-def create_app(workspace_factory: WorkspaceFactory = workspace_from_environment) -> FastAPI:
+def create_app(
+    workspace_factory: WorkspaceFactory = workspace_from_environment,
+) -> FastAPI:
     """Build the service; `workspace_factory` makes its one Workspace at startup."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[State]:
-        # One Workspace, one connection pool, one rate limiter and one back-off gate for the
-        # whole application; closed when the application stops.
+        # One Workspace, one connection pool, one rate limiter and one back-off gate
+        # for the whole application; closed when the application stops.
         async with workspace_factory() as workspace:
             yield {"workspace": workspace}
 
@@ -183,9 +189,11 @@ def create_app(workspace_factory: WorkspaceFactory = workspace_from_environment)
         response: Response,
         idempotency_key: Annotated[str | None, Header(max_length=64)] = None,
     ) -> TriggeredRun:
-        """Trigger a run of a job; resend the same ``Idempotency-Key`` to retry safely."""
+        """Trigger a run of a job; resend the same ``Idempotency-Key`` to retry it."""
         started = await ws.jobs.run_now(
-            job_id, job_parameters=body.job_parameters, idempotency_token=idempotency_key
+            job_id,
+            job_parameters=body.job_parameters,
+            idempotency_token=idempotency_key,
         )
         status_url = str(request.url_for("run_status", run_id=started.run_id))
         response.headers["Location"] = status_url
@@ -201,15 +209,20 @@ def create_app(workspace_factory: WorkspaceFactory = workspace_from_environment)
         ws: WorkspaceDep,
         wait: Annotated[float, Query(ge=0, le=MAX_WAIT_SECONDS)] = 0,
     ) -> RunStatus:
-        """Report a run's status, after waiting up to `wait` seconds for it to finish."""
+        """Report a run's status, after waiting up to `wait` seconds for its end."""
         if not wait:
             return RunStatus.of(await ws.runs.get(run_id))
         try:
-            # If this request is cancelled, only the polling stops: wait never cancels the run
-            # (cancel_on_timeout stays False, so the timeout does not cancel it either).
+            # If this request is cancelled, only the polling stops: wait never cancels
+            # the run (cancel_on_timeout stays False, so the timeout does not cancel it
+            # either).
             run = await ws.runs.wait(run_id, timeout=wait, raise_on_failure=False)
         except WaitTimeout as timed_out:
-            run = timed_out.run if isinstance(timed_out.run, Run) else await ws.runs.get(run_id)
+            run = (
+                timed_out.run
+                if isinstance(timed_out.run, Run)
+                else await ws.runs.get(run_id)
+            )
         return RunStatus.of(run)
 
     @app.get("/healthz")
@@ -221,4 +234,4 @@ def create_app(workspace_factory: WorkspaceFactory = workspace_from_environment)
 
 
 app = create_app()
-"""The application for ``uvicorn examples.fastapi_app:app`` (configured from the env)."""
+"""The application for ``uvicorn examples.fastapi_app:app``, configured from the env."""

@@ -1,24 +1,33 @@
 """Generate the model modules of `databricks_jobs.models` from the wire reference.
 
-Usage (from the repository root; the reference is ``tools/reference/jobs_api_types.json``)::
+Usage (from the repository root, in an environment with ruff, such as ``.nox/lint``)::
 
-    .venv/bin/python tools/gen_models.py [path/to/jobs_api_types.json]
-    .venv/bin/ruff check --fix --select I databricks_jobs/models
-    .venv/bin/ruff format databricks_jobs/models
+    python tools/gen_models.py            # rewrite the generated modules, then run ruff on them
+    python tools/gen_models.py --check    # fail (exit 1, with a diff) if they have drifted
 
-The reference (`jobs_api_types.json`) lists every type, field, enum and request body of the
-Jobs API 2.2. This script writes one module per subject (``compute.py``,
-``notifications.py``, ``tasks.py``, ``jobs.py``, ``triggers.py``, ``runs.py``, ``outputs.py``,
-``permissions.py``, ``compliance.py``, ``request_bodies.py``, ``enums.py``) plus the
-re-exports in ``__init__.py``, and leaves the hand-written modules (``_base.py``,
-``validation.py``, ``_reference.py``) alone. The output is meant to be read and maintained by
-hand: re-run the script when the reference changes and review the diff.
+The reference is ``tools/reference/jobs_api_types.json`` (``--reference`` names another). It
+lists every type, field, enum and request body of the Jobs API 2.2. This script writes one
+module per subject (``compute.py``, ``notifications.py``, ``tasks.py``, ``jobs.py``,
+``triggers.py``, ``runs.py``, ``outputs.py``, ``permissions.py``, ``compliance.py``,
+``request_bodies.py``, ``enums.py``) plus the re-exports in ``__init__.py``, and leaves the
+hand-written modules (``_base.py``, ``validation.py``, ``_reference.py``) alone. Each generated
+module starts with a comment saying so: do not edit it; change this script or
+``models/_reference.py`` and rerun it. ``nox -s lint`` runs ``--check``, which generates into a
+temporary directory, formats there with ruff exactly as a rewrite does (the repository's
+``pyproject.toml`` copied beside the output, so the same settings apply), and compares.
 
 Rules applied:
 
 * field names are the wire names; a field the reference marks required becomes a mandatory
   keyword argument, every other field defaults to ``None``;
+* each field's reference doc becomes its attribute docstring (a string literal after the
+  field, which documentation tools such as griffe read), turned into Markdown: RST code
+  ``` ``x`` ``` and links become Markdown, links relative to the Databricks documentation
+  become absolute. `CreateJob`, the body of jobs/create, is `JobSettings` plus access control
+  and has no docs of its own in the reference: its fields take those of `JobSettings`;
 * an enum-typed field is annotated ``TheEnum | str``, because enums are open;
+* an integer field that is int64 on the wire (``INT64_FIELDS``) is annotated ``Int64``, an
+  `int` that the serde also reads from a numeric string;
 * every class gets ``extra: dict[str, Any]`` for the keys this release does not know;
 * renames, type mappings and exclusions come from ``databricks_jobs/models/_reference.py``;
 * ``models/__init__.py`` is rewritten with every public model, enum and the validation names.
@@ -26,11 +35,16 @@ Rules applied:
 
 from __future__ import annotations
 
+import argparse
 import ast
+import difflib
 import json
 import keyword
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import textwrap
 from collections import defaultdict
 from pathlib import Path
@@ -52,6 +66,8 @@ def _load_reference_rules() -> dict[str, Any]:
 _RULES = _load_reference_rules()
 # Reference name -> our name (the reasons are in models/_reference.py).
 RENAMES: dict[str, str] = {ref: ours for ref, (ours, _why) in _RULES["RENAMES"].items()}
+# (reference type or request, field) whose integers are int64: annotated `Int64`.
+INT64_FIELDS: frozenset[tuple[str, str]] = _RULES["INT64_FIELDS"]
 
 # Request bodies we model (SDK legacy request-type name); only the "body" parameters.
 REQUEST_BODIES = {
@@ -237,19 +253,47 @@ def first_sentence(doc: str) -> str:
     return match.group(1) if match else doc
 
 
-def comment(doc: str | None, indent: str) -> list[str]:
-    """Return ``#:`` comment lines for a field doc."""
+DOCS_SITE = "https://docs.databricks.com"
+"""Where the reference's relative links (``[script](/_static/...)``) point."""
+
+# Typographic quotes read as ASCII ones (ruff flags the look-alikes in string literals).
+_TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def to_markdown(doc: str) -> str:
+    """Turn a reference doc (RST from the SDK's docstrings) into one line of Markdown."""
+    text = " ".join(doc.split()).translate(_TYPOGRAPHIC)
+    text = re.sub(r"``(.+?)``", r"`\1`", text)  # ``code`` -> `code`
+    text = re.sub(r"`([^`<]+?)\s*<([^>]+)>`__?", r"[\1](\2)", text)  # `text <url>`__
+    return re.sub(r"\]\((/[^)]*)\)", rf"]({DOCS_SITE}\1)", text)  # relative to the docs
+
+
+def docstring(doc: str | None, indent: str) -> list[str]:
+    """Return the attribute docstring lines for a field doc (none for a field without one)."""
     if not doc:
         return []
-    text = first_sentence(doc).replace("``", "`").replace("\u2019", "'")
-    lines = textwrap.wrap(text, width=96 - len(indent) - 3, break_long_words=True)
-    return [f"{indent}#: {line}" for line in lines]
+    text = to_markdown(doc)
+    if text.endswith('"'):  # would run into the closing quotes
+        text = text[:-1] + '\\"'
+    one_line = f'{indent}"""{text}"""'
+    if len(one_line) <= LINE_LENGTH:
+        return [one_line]
+    # Never break inside a word: a URL or a code span cut at a hyphen would change.
+    lines = textwrap.wrap(
+        text,
+        width=LINE_LENGTH,
+        initial_indent=f'{indent}"""',
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return [*lines, f'{indent}"""']
 
 
 class TypeRef:
     """A parsed reference type string."""
 
-    def __init__(self, text: str, enums: set[str]) -> None:
+    def __init__(self, text: str, enums: set[str], *, int64: bool = False) -> None:
         self.text = text
         inner = text
         self.container = None
@@ -262,12 +306,13 @@ class TypeRef:
         if inner in _RULES["TYPE_MAPPINGS"]:
             inner = _RULES["TYPE_MAPPINGS"][inner][0]
         self.inner = inner
+        self.is_int64 = int64 and inner == "int"
         self.is_enum = inner in enums
         self.is_model = inner not in {"str", "int", "bool", "float", "Any"} and not self.is_enum
 
     def annotation(self) -> str:
         """Return the Python annotation (without ``| None``)."""
-        base = our_name(self.inner)
+        base = "Int64" if self.is_int64 else our_name(self.inner)
         if self.is_enum:
             base = f"{base} | str"
         if self.container == "list":
@@ -277,7 +322,9 @@ class TypeRef:
         return base
 
     def names(self) -> set[str]:
-        """Return the model and enum names this type refers to."""
+        """Return the model, enum and `Int64` names this type refers to."""
+        if self.is_int64:
+            return {"Int64"}
         return {our_name(self.inner)} if (self.is_enum or self.is_model) else set()
 
 
@@ -322,6 +369,21 @@ DEFINE_OPTIONS = (
     "kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP"
 )
 
+LINE_LENGTH = 100  # ruff's line-length in pyproject.toml
+
+GENERATED_HEADER = (
+    "# Generated by tools/gen_models.py from tools/reference/jobs_api_types.json; do not edit.\n"
+    "# Change the generator (or models/_reference.py) and rerun it; `nox -s lint` checks.\n"
+)
+
+EXTRA_DOC = "Keys this release does not know, and known keys received as null: written back."
+
+# Request bodies without docs of their own that take those of a type with the same fields.
+BODY_DOCS_FROM = {"CreateJob": "JobSettings"}
+
+# Names the generated modules import from models/_base.py besides `Model`.
+BASE_NAMES = {"Int64", "short_job_repr", "short_run_repr"}
+
 REPRS = {
     "Job": "short_job_repr",
     "BaseJob": "short_job_repr",
@@ -343,14 +405,20 @@ def build(ref: dict[str, Any]) -> dict[str, str]:
     classes: dict[str, tuple[str, dict[str, Any]]] = {}  # our name -> (module, fields)
     for ref_name, fields in ref["types"].items():
         name = our_name(ref_name)
-        classes[name] = (subject(name, ref["type_modules"][ref_name]), fields)
+        classes[name] = (subject(name, ref["type_modules"][ref_name]), mark_int64(ref_name, fields))
     for key, name in REQUEST_BODIES.items():
         params = {
             p: {**info, "nullable": not info["required"], "doc": None}
             for p, info in ref["requests"][key]["params"].items()
             if info["in"] == "body"
         }
-        classes[name] = ("request_bodies", params)
+        classes[name] = ("request_bodies", mark_int64(key, params))
+    for body_name, source in BODY_DOCS_FROM.items():
+        source_fields = classes[source][1]
+        for fname, info in classes[body_name][1].items():
+            same = source_fields.get(fname)
+            if same is not None and same["type"] == info["type"]:
+                info["doc"] = same.get("doc")
 
     home = {name: mod for name, (mod, _) in classes.items()}
     for e in enum_names:
@@ -372,6 +440,11 @@ def build(ref: dict[str, Any]) -> dict[str, str]:
     return out
 
 
+def mark_int64(ref_key: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Return the fields with ``int64`` set on those listed in `INT64_FIELDS`."""
+    return {f: {**info, "int64": (ref_key, f) in INT64_FIELDS} for f, info in fields.items()}
+
+
 def validation_names() -> list[str]:
     """Return the ``__all__`` of the hand-written validation module (read, not imported)."""
     tree = ast.parse((MODELS / "validation.py").read_text(encoding="utf-8"))
@@ -386,17 +459,19 @@ def validation_names() -> list[str]:
 def gen_init(per_module: dict[str, list[str]], enum_names: list[str]) -> str:
     """Return the source of models/__init__.py: every public model, enum and validate."""
     lines = [
-        '"""The typed models of the Jobs API 2.2, grouped by subject, all importable from here.',
+        GENERATED_HEADER + '"""The typed models of the Jobs API 2.2, grouped by subject, all '
+        "importable from here.",
         "",
         "Field names are the wire names. Build specs with keyword arguments, read responses",
         "with `databricks_jobs.from_dict`, check specs with `validate`. See docs/models.md.",
         '"""',
         "",
+        "from databricks_jobs.models._base import Int64",
         "from databricks_jobs.models.enums import (",
         *[f"    {n}," for n in enum_names],
         ")",
     ]
-    exported = list(enum_names)
+    exported = ["Int64", *enum_names]
     for mod in MODULE_ORDER:
         names = per_module[mod]
         lines.append(f"from databricks_jobs.models.{mod} import (")
@@ -442,7 +517,7 @@ def member_name(value: str) -> str:
 def gen_enums(enums: dict[str, list[str]]) -> str:
     """Return the source of enums.py."""
     lines = [
-        '"""Open enums of the Jobs API: known values as `StrEnum` members.',
+        GENERATED_HEADER + '"""Open enums of the Jobs API: known values as `StrEnum` members.',
         "",
         "A field typed ``TheEnum | str`` holds a member for a value this release knows and the",
         "plain string for any other value, which is written back unchanged. Members compare",
@@ -513,10 +588,9 @@ def gen_module(
         body.append("")
         ordered = sorted(fields.items(), key=lambda kv: (not kv[1]["required"], kv[0]))
         for fname, info in ordered:
-            t = TypeRef(info["type"], enum_names)
+            t = TypeRef(info["type"], enum_names, int64=info.get("int64", False))
             used |= t.names()
             ann = t.annotation()
-            body += comment(info.get("doc"), "    ")
             conv = CONVERTERS.get((name, fname))
             if conv:
                 used.add(conv)
@@ -527,8 +601,9 @@ def gen_module(
                 body.append(f"    {fname}: {ann}")
             else:
                 body.append(f"    {fname}: {ann} | None = None")
-        body.append("    #: Keys this release does not know, written back unchanged.")
+            body += docstring(info.get("doc"), "    ")
         body.append("    extra: dict[str, Any] = attrs.field(factory=dict)")
+        body += docstring(EXTRA_DOC, "    ")
         needs_any = True
         if name in REPRS:
             used.add(REPRS[name])
@@ -543,10 +618,15 @@ def gen_module(
 
     imports: dict[str, set[str]] = defaultdict(set)
     for n in used:
-        where = "_base" if n in REPRS.values() else home.get(n, mod)
+        where = "_base" if n in BASE_NAMES else home.get(n, mod)
         if where != mod:
             imports[where].add(n)
-    header = [f'"""{MODULE_DOCS[mod]}"""', "", "from __future__ import annotations", ""]
+    header = [
+        GENERATED_HEADER + f'"""{MODULE_DOCS[mod]}"""',
+        "",
+        "from __future__ import annotations",
+        "",
+    ]
     std = []
     if converters_here:
         abcs = "Iterable, Mapping" if "to_job_clusters" in converters_here else "Iterable"
@@ -567,13 +647,101 @@ def gen_module(
     return "\n".join(header + converter_defs + body) + "\n", used
 
 
-def main() -> None:
-    """Write the generated modules."""
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_REFERENCE
-    for mod, src in build(load(path)).items():
-        (MODELS / f"{mod}.py").write_text(src, encoding="utf-8")
-        print(f"wrote databricks_jobs/models/{mod}.py")
+def write_formatted(sources: dict[str, str], root: Path) -> list[Path]:
+    """Write the modules under ``root/databricks_jobs/models`` and run ruff on them.
+
+    Ruff runs as the usage note says (sort the imports, then format), from ``root`` so that
+    the ``pyproject.toml`` there gives its settings. Returns the paths written.
+    """
+    models = root / "databricks_jobs" / "models"
+    models.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for mod, src in sources.items():
+        path = models / f"{mod}.py"
+        path.write_text(src, encoding="utf-8")
+        paths.append(path)
+    names = [str(path.relative_to(root)) for path in paths]
+    for args in (["check", "--fix", "--quiet", "--select", "I"], ["format", "--quiet"]):
+        ruff([*args, *names], cwd=root)
+    return paths
+
+
+def ruff(args: list[str], cwd: Path) -> None:
+    """Run ruff (the one installed beside this interpreter); exit with its message on failure."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", *args], cwd=cwd, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise SystemExit(
+            f"ruff {' '.join(args[:2])} failed (is ruff installed? `pip install -e .[lint]`):\n"
+            + done.stdout
+            + done.stderr
+        )
+
+
+def drift(sources: dict[str, str], models: Path = MODELS) -> list[str]:
+    """Return a unified diff for each generated module in `models` that differs from `sources`.
+
+    The sources are written and formatted in a temporary copy of the package, beside a copy
+    of the repository's ``pyproject.toml``: ruff finds the same settings and the same modules
+    (it sorts an import by whether the imported module exists), so the comparison is exact.
+    """
+    diffs = []
+    with tempfile.TemporaryDirectory(prefix="gen_models_") as tmp:
+        root = Path(tmp)
+        shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
+        shutil.copytree(
+            ROOT / "databricks_jobs",
+            root / "databricks_jobs",
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
+        for path in write_formatted(sources, root):
+            want = path.read_text(encoding="utf-8")
+            current = models / path.name
+            have = current.read_text(encoding="utf-8") if current.exists() else ""
+            if have != want:
+                name = f"databricks_jobs/models/{path.name}"
+                diffs.append(
+                    "".join(
+                        difflib.unified_diff(
+                            have.splitlines(keepends=True),
+                            want.splitlines(keepends=True),
+                            f"{name} (in the repository)",
+                            f"{name} (generated)",
+                        )
+                    )
+                )
+    return diffs
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Rewrite the generated modules, or check that they have not drifted (``--check``)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("reference", nargs="?", type=Path, default=DEFAULT_REFERENCE)
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="compare with the modules in the repository instead of rewriting them",
+    )
+    args = parser.parse_args(argv)
+    sources = build(load(args.reference))
+    if args.check:
+        diffs = drift(sources)
+        if diffs:
+            sys.stdout.write("".join(diffs))
+            print(
+                f"{len(diffs)} generated model module(s) differ from what tools/gen_models.py "
+                "writes: change the generator (or models/_reference.py), not its output, and "
+                "rerun `python tools/gen_models.py`.",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"the {len(sources)} generated model modules are up to date")
+        return 0
+    for path in write_formatted(sources, ROOT):
+        print(f"wrote {path.relative_to(ROOT)}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

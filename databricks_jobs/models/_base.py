@@ -6,18 +6,39 @@ one encode and one decode function per model class. A model only declares its fi
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Mapping
+from typing import Annotated, Any, TypeAlias, cast
 
 import attrs
 
-__all__ = ["Model", "model_fields", "short_job_repr", "short_run_repr"]
+__all__ = [
+    "INT64",
+    "Int64",
+    "Model",
+    "describe_value",
+    "model_fields",
+    "short_job_repr",
+    "short_run_repr",
+]
+
+INT64 = "int64"
+"""The mark `Int64` carries (``typing.Annotated`` metadata), read by the serde."""
+
+Int64: TypeAlias = Annotated[int, INT64]
+"""An `int` that is int64 on the wire: read from a JSON number or from a numeric string.
+
+proto3 JSON may write an int64 as a string (``"914067542109863"``); decoding turns such a
+string into the int, the one conversion decoding makes. Other integer fields keep what they
+received.
+"""
 
 
 class Model:
     """Base class of every API model: keyword construction, wire names, unknown keys in `extra`.
 
     Every subclass is a plain slotted attrs class whose fields are named as on the wire, plus
-    `extra`, a dict holding the keys this release does not know (written back unchanged).
+    `extra`, a dict holding what is written back besides the fields: the keys this release
+    does not know, and the known keys that were received as JSON null (the field reads None).
     Equality compares the class and every field, `extra` included.
     """
 
@@ -101,3 +122,25 @@ def short_run_repr(run: Any) -> str:
 def _plain(value: Any) -> Any:
     """Return an enum member's string value, anything else unchanged."""
     return getattr(value, "value", value)
+
+
+def describe_value(value: object) -> str:
+    """Name the JSON type of `value` for a message: ``a boolean``, ``a string ('x')``, ...
+
+    Decoding and validation both say what a payload held where something else was expected.
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return f"an integer ({value!r})"
+    if isinstance(value, float):
+        return f"a number ({value!r})"
+    if isinstance(value, str):
+        return f"a string ({value[:40]!r})"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    return f"a {type(value).__name__}"

@@ -10,10 +10,12 @@ import attrs
 
 from .._config import Seconds, seconds
 from .._errors import DecodeError, SpecError
+from ..models import Spec, validate
 
 __all__ = [
     "StartedRun",
     "argument_seconds",
+    "check_spec",
     "as_dict",
     "as_list",
     "enum_text",
@@ -37,6 +39,15 @@ class StartedRun:
     run_id: int
     idempotency_token: str
     number_in_job: int | None = None
+
+
+def check_spec(spec: Spec, *, validate_by_default: bool, choice: bool | None) -> None:
+    """Validate a spec before sending it, unless this call or the Workspace says not to.
+
+    `choice` is the call's ``validate=`` (None: the Workspace's setting decides).
+    """
+    if validate_by_default if choice is None else choice:
+        validate(spec)
 
 
 def new_idempotency_token() -> str:
@@ -95,9 +106,15 @@ def wait_times(
 
 
 def required_id(value: int | None, name: str) -> int:
-    """Return an id the response must carry; a response without it is a `DecodeError`."""
+    """Return an id the response must carry; a response without it is a `DecodeError`.
+
+    Decoding keeps whatever a response holds, so an id that is not an integer (``"seven"``,
+    ``true``) is refused here, where the result must be one.
+    """
     if value is None:
         raise DecodeError(f"the response carries no {name}", path=name)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise DecodeError(f"the response's {name} is not an integer: {value!r}", path=name)
     return value
 
 

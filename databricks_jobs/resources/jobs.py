@@ -37,7 +37,6 @@ from ..models import (
     RunNow,
     RunNowResponse,
     UpdateJob,
-    validate,
 )
 from ._common import (
     StartedRun,
@@ -45,6 +44,7 @@ from ._common import (
     as_list,
     check_page_size,
     check_positive_id,
+    check_spec,
     new_idempotency_token,
     required_id,
     wait_times,
@@ -64,23 +64,25 @@ COMPLIANCE_PAGE_LIMIT: Final = (1, None)
 class Jobs:
     """Jobs: ``ws.jobs``. Every method is a coroutine except the listings (async iterators)."""
 
-    def __init__(self, api: ApiClient, runs: Runs) -> None:
+    def __init__(self, api: ApiClient, runs: Runs, *, validate: bool = True) -> None:
         self._api = api
         self._runs = runs
+        self._validate = validate
 
     async def create(
         self,
         settings: JobSettings,
         *,
         access_control_list: Sequence[JobAccessControlRequest] | None = None,
+        validate: bool | None = None,
     ) -> int:
         """Create a job and return its id.
 
-        The settings are validated first (`SpecError` names the field). ``jobs/create`` has
-        no idempotency token: an ambiguous failure raises `OutcomeUnknown` rather than
-        risking a second job.
+        The settings are validated first (`SpecError` names the field; `validate=False`
+        skips it). ``jobs/create`` has no idempotency token: an ambiguous failure raises
+        `OutcomeUnknown` rather than risking a second job.
         """
-        validate(settings)
+        check_spec(settings, validate_by_default=self._validate, choice=validate)
         body = to_dict(settings)
         if access_control_list is not None:
             body["access_control_list"] = unstructure(list(access_control_list))
@@ -141,12 +143,13 @@ class Jobs:
         *,
         new_settings: JobSettings | None = None,
         fields_to_remove: Sequence[str] | None = None,
+        validate: bool | None = None,
     ) -> None:
         """Change some settings of a job.
 
         Top-level fields given are replaced, ``tasks`` and ``job_clusters`` are merged by
         key, `fields_to_remove` are removed (also ``tasks/<task_key>`` and
-        ``job_clusters/<key>``).
+        ``job_clusters/<key>``). `validate=False` skips the client-side checks.
         """
         job_id = check_positive_id(job_id, name="job_id")
         body = UpdateJob(
@@ -154,14 +157,16 @@ class Jobs:
             new_settings=new_settings,
             fields_to_remove=list(fields_to_remove) if fields_to_remove is not None else None,
         )
-        validate(body)
+        check_spec(body, validate_by_default=self._validate, choice=validate)
         await self._api.call("POST", f"{BASE}/update", body=to_dict(body))
 
-    async def reset(self, job_id: int, settings: JobSettings) -> None:
-        """Replace all the settings of a job."""
+    async def reset(
+        self, job_id: int, settings: JobSettings, *, validate: bool | None = None
+    ) -> None:
+        """Replace all the settings of a job (`validate=False` skips the client-side checks)."""
         job_id = check_positive_id(job_id, name="job_id")
         body = ResetJob(job_id=job_id, new_settings=settings)
-        validate(body)
+        check_spec(body, validate_by_default=self._validate, choice=validate)
         await self._api.call("POST", f"{BASE}/reset", body=to_dict(body))
 
     async def delete(self, job_id: int) -> None:
@@ -187,6 +192,7 @@ class Jobs:
         spark_submit_params: Sequence[str] | None = None,
         sql_params: Mapping[str, str] | None = None,
         dbt_commands: Sequence[str] | None = None,
+        validate: bool | None = None,
     ) -> StartedRun:
         """Trigger a run of a job and return its id and the idempotency token used.
 
@@ -211,17 +217,18 @@ class Jobs:
             sql_params=as_dict(sql_params),
             dbt_commands=as_list(dbt_commands),
         )
-        return await self.run_now_request(body)
+        return await self.run_now_request(body, validate=validate)
 
-    async def run_now_request(self, request: RunNow) -> StartedRun:
+    async def run_now_request(self, request: RunNow, *, validate: bool | None = None) -> StartedRun:
         """Trigger a run from a prepared `RunNow` request (what `run_now` builds).
 
         A missing idempotency token is generated; the result tells which one was used.
+        `validate=False` skips the client-side checks.
         """
         token = request.idempotency_token or new_idempotency_token()
         if token != request.idempotency_token:
             request = attrs.evolve(request, idempotency_token=token)
-        validate(request)
+        check_spec(request, validate_by_default=self._validate, choice=validate)
         check_positive_id(request.job_id, name="job_id")
 
         def started(data: JSONObject) -> StartedRun:
@@ -249,11 +256,16 @@ class Jobs:
         poll: Seconds = 2.0,
         raise_on_failure: bool = True,
         cancel_on_timeout: bool = False,
+        validate: bool | None = None,
     ) -> Run:
         """Trigger a run and wait for it to finish (see `Runs.wait`)."""
         wait_times(timeout, poll)
         started = await self.run_now(
-            job_id, job_parameters=job_parameters, only=only, idempotency_token=idempotency_token
+            job_id,
+            job_parameters=job_parameters,
+            only=only,
+            idempotency_token=idempotency_token,
+            validate=validate,
         )
         return await self._runs.wait(
             started.run_id,

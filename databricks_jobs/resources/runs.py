@@ -39,7 +39,6 @@ from ..models import (
     SubmitRun,
     SubmitRunResponse,
     ViewsToExport,
-    validate,
 )
 from ._common import (
     StartedRun,
@@ -47,6 +46,7 @@ from ._common import (
     as_list,
     check_page_size,
     check_positive_id,
+    check_spec,
     enum_text,
     new_idempotency_token,
     required_id,
@@ -70,20 +70,28 @@ _TRANSIENT: Final = (TransportError, ServerError, TooManyRequests)
 class Runs:
     """Job runs: ``ws.runs``. Every method is a coroutine except `list` (an async iterator)."""
 
-    def __init__(self, api: ApiClient) -> None:
+    def __init__(self, api: ApiClient, *, validate: bool = True) -> None:
         self._api = api
+        self._validate = validate
 
     # --- starting ---------------------------------------------------------------------------
 
-    async def submit(self, run: SubmitRun, *, idempotency_token: str | None = None) -> StartedRun:
+    async def submit(
+        self,
+        run: SubmitRun,
+        *,
+        idempotency_token: str | None = None,
+        validate: bool | None = None,
+    ) -> StartedRun:
         """Submit a one-time run (``runs/submit``) and return its id and idempotency token.
 
         A token is generated unless given here or on `run`; every retry of this call reuses
-        it, so a retry can never start a second run.
+        it, so a retry can never start a second run. `validate=False` skips the client-side
+        checks.
         """
         token = idempotency_token or run.idempotency_token or new_idempotency_token()
         spec = attrs.evolve(run, idempotency_token=token)
-        validate(spec)
+        check_spec(spec, validate_by_default=self._validate, choice=validate)
 
         def started(data: JSONObject) -> StartedRun:
             # Decoded inside the call: an unreadable answer is an error that carries the
@@ -104,10 +112,11 @@ class Runs:
         poll: Seconds = 2.0,
         raise_on_failure: bool = True,
         cancel_on_timeout: bool = False,
+        validate: bool | None = None,
     ) -> Run:
         """Submit a run and wait for it to finish (see `wait`)."""
         wait_times(timeout, poll)
-        started = await self.submit(run, idempotency_token=idempotency_token)
+        started = await self.submit(run, idempotency_token=idempotency_token, validate=validate)
         return await self.wait(
             started.run_id,
             timeout=timeout,
@@ -250,12 +259,14 @@ class Runs:
         spark_submit_params: Sequence[str] | None = None,
         sql_params: Mapping[str, str] | None = None,
         dbt_commands: Sequence[str] | None = None,
+        validate: bool | None = None,
     ) -> int:
         """Re-run some tasks of a run and return the repair id.
 
         Give `rerun_tasks` or `rerun_all_failed_tasks`. `latest_repair_id` is read from the
         run's repair history when not given. A repair has no idempotency token, so an
         ambiguous failure raises `OutcomeUnknown` instead of being retried.
+        `validate=False` skips the client-side checks of the body.
         """
         run_id = check_positive_id(run_id, name="run_id")
         if (rerun_tasks is None) == (not rerun_all_failed_tasks):
@@ -282,7 +293,7 @@ class Runs:
             sql_params=as_dict(sql_params),
             dbt_commands=as_list(dbt_commands),
         )
-        validate(body)
+        check_spec(body, validate_by_default=self._validate, choice=validate)
         data = await self._api.call("POST", f"{BASE}/repair", body=to_dict(body))
         return required_id(structure(data, RepairRunResponse).repair_id, "repair_id")
 
@@ -420,6 +431,7 @@ class Runs:
         poll: Seconds = 2.0,
         raise_on_failure: bool = True,
         on_update: UpdateCallback | None = None,
+        validate: bool | None = None,
     ) -> Run:
         """Repair a run (see `repair`) and wait for the repaired run to finish."""
         wait_times(timeout, poll)
@@ -429,6 +441,7 @@ class Runs:
             rerun_all_failed_tasks=rerun_all_failed_tasks,
             rerun_dependent_tasks=rerun_dependent_tasks,
             job_parameters=job_parameters,
+            validate=validate,
         )
         return await self.wait(
             run_id,
@@ -448,10 +461,16 @@ class Runs:
 
 
 def failed_tasks(run: Run) -> dict[str, str | None]:
-    """Map each task of `run` that ended other than in success to its error message."""
+    """Map each task of `run` that ended other than in success to its error message.
+
+    Tasks are read as decoding kept them: a task list that is not a list, or a task key that
+    is not text (a broken server's answer), contributes nothing rather than an error.
+    """
     failed: dict[str, str | None] = {}
-    for task in run.tasks or []:
+    tasks = run.tasks if isinstance(run.tasks, list) else []
+    for task in tasks:
+        key = getattr(task, "task_key", None)
         outcome = run_outcome(task)
-        if outcome.finished and not outcome.succeeded and task.task_key:
-            failed[task.task_key] = outcome.message
+        if outcome.finished and not outcome.succeeded and isinstance(key, str) and key:
+            failed[key] = outcome.message
     return failed

@@ -1,15 +1,15 @@
 """A local Jobs API emulator (2.2, 2.1 and 2.0) for tests: in-process or on loopback.
 
-::
+```python
+from databricks_jobs.testing import Emulator, VirtualClock
 
-    from databricks_jobs.testing import Emulator, VirtualClock
-
-    clock = VirtualClock()
-    emulator = Emulator(clock)
-    emulator.script_task("b", outcome="FAILED", error="boom")
-    transport = emulator.transport()          # in-process
-    async with emulator.serve() as url:       # or a real HTTP/1.1 server on 127.0.0.1
-        ...
+clock = VirtualClock()
+emulator = Emulator(clock)
+emulator.script_task("b", outcome="FAILED", error="boom")
+transport = emulator.transport()  # in-process
+async with emulator.serve() as url:  # or a real HTTP/1.1 server on 127.0.0.1
+    ...
+```
 
 See ``docs/emulator.md``.
 """

@@ -72,7 +72,8 @@ def export_block(url: str, token: str, speed: float) -> str:
     client_id, client_secret = DEFAULT_CLIENT
     return "\n".join(
         [
-            f"# brickjobs emulator at {url}; simulated time runs {speed:g}x real time (--speed)",
+            f"# brickjobs emulator at {url}",
+            f"# simulated time runs {speed:g}x real time (--speed)",
             "# Paste into a shell to point a client at it with a personal access token:",
             f"export DATABRICKS_HOST={url}",
             f"export DATABRICKS_TOKEN={token}",

@@ -30,7 +30,9 @@ from ._wire import EmulatorRequest, EmulatorResponse, error_response, new_reques
 __all__ = ["DEFAULT_CLIENT", "DEFAULT_TOKEN", "Emulator", "LoggedRequest", "Reply"]
 
 DEFAULT_TOKEN = "dapi-emulator"
+"""The personal access token an `Emulator` accepts unless given `tokens`."""
 DEFAULT_CLIENT = ("emulator-client", "emulator-secret")
+"""The OAuth M2M client id and secret an `Emulator` accepts unless given `clients`."""
 _SECRET_HEADERS = frozenset({"authorization", "cookie", "x-databricks-azure-sp-management-token"})
 _DEFAULT_EPOCH = 1_767_225_600.0  # 2026-01-01T00:00:00Z, the epoch of virtual clocks
 
@@ -71,9 +73,17 @@ class Emulator:
     on a cluster must name one (``existing_cluster_id``, ``new_cluster``, ``job_cluster_key``)
     or is refused as the service refuses it.
 
-    >>> emulator = Emulator(VirtualClock())
-    >>> emulator.transport()  # doctest: +ELLIPSIS
-    <databricks_jobs.testing.EmulatorTransport ...>
+    ```python
+    from databricks_jobs import Workspace
+    from databricks_jobs.models import JobSettings
+    from databricks_jobs.testing import Emulator, VirtualClock
+
+    emulator = Emulator(VirtualClock())
+    async with Workspace(
+        host="https://emulator", token=emulator.token, transport=emulator.transport()
+    ) as ws:
+        job_id = await ws.jobs.create(JobSettings(name="nightly"))
+    ```
     """
 
     def __init__(

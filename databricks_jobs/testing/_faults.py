@@ -49,6 +49,11 @@ FaultKind = Literal[
     "token_empty",
     "token_error_200",
 ]
+"""What a `FaultRule` injects: a delay (``latency``), an error status, a connection closed
+without a response before the request takes effect (``drop_before``) or after
+(``drop_after``), a ``stall``, bent page tokens, or a malformed answer of the OAuth token
+endpoint (``token_*``). The emulator guide has a table of what each does.
+"""
 _KINDS: tuple[str, ...] = get_args(FaultKind)
 PAGE_FAULTS: Final = frozenset({"repeat_page_token", "empty_pages"})
 """Faults that answer normally but bend the page tokens of list answers."""

@@ -10,6 +10,7 @@ from typing import Any, Literal
 __all__ = ["Outcome", "TaskBehaviour", "TaskContext", "TaskScript", "decide_behaviour"]
 
 Outcome = Literal["SUCCESS", "FAILED", "TIMEDOUT", "INTERNAL_ERROR", "HANG"]
+"""How a scripted task attempt ends (`TaskScript.outcome`); ``HANG`` runs until cancelled."""
 _OUTCOMES = ("SUCCESS", "FAILED", "TIMEDOUT", "INTERNAL_ERROR", "HANG")
 
 

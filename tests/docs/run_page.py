@@ -28,8 +28,14 @@ def main(page: Path) -> int:
                 continue
             print(f"--- {block.where}", flush=True)
             try:
+                # dont_inherit: the block runs as pasted, without this file's
+                # `from __future__ import annotations` (annotations are evaluated)
                 code = compile(
-                    block.code, block.where, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+                    block.code,
+                    block.where,
+                    "exec",
+                    flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT,
+                    dont_inherit=True,
                 )
                 if code.co_flags & inspect.CO_COROUTINE:
                     runner.run(eval(code, namespace))

@@ -95,8 +95,8 @@ def test_the_block_serve_prints_can_be_pasted_into_a_shell(auth: str, tmp_path: 
     )
     try:
         assert process.stdout is not None
-        block = [process.stdout.readline().rstrip("\n") for _ in range(7)]
-        assert "60x real time" in block[0]
+        block = [process.stdout.readline().rstrip("\n") for _ in range(8)]
+        assert "60x real time" in block[1]
         if auth == "oauth-m2m":  # what the block's comment says to do
             block = [line.removeprefix("# ") if "CLIENT" in line else line for line in block]
             block.append("unset DATABRICKS_TOKEN")

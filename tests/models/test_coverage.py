@@ -147,3 +147,33 @@ def test_all_is_sorted_and_complete(all_model_classes: list[type[Model]]) -> Non
         assert cls.__module__.startswith("databricks_jobs.models.")
         assert cls.__doc__, cls.__name__
         assert issubclass(cls, Model)
+
+
+def _request_body_classes() -> dict[str, str]:
+    """Reference request key (``JobsAPI.run_now``) -> our body class name, from the generator."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "tools" / "gen_models.py"
+    spec = importlib.util.spec_from_file_location("gen_models_for_tests", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    bodies: dict[str, str] = module.REQUEST_BODIES
+    return bodies
+
+
+def test_int64_fields_exist_and_are_annotated(reference: dict[str, Any]) -> None:
+    bodies = _request_body_classes()
+    for owner, field in sorted(_reference.INT64_FIELDS):
+        if owner in reference["types"]:
+            info = reference["types"][owner].get(field)
+            cls = getattr(models, our_name(owner))
+        else:
+            info = reference["requests"][owner]["params"].get(field)
+            cls = getattr(models, bodies[owner])
+        assert info is not None, (owner, field)
+        assert info["type"] in ("int", "List[int]"), (owner, field)
+        hint = typing.get_type_hints(cls, include_extras=True)[field]
+        assert "int64" in repr(hint), (owner, field, hint)

@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 from databricks_jobs._serde import from_dict, from_json, to_dict, to_json
 from databricks_jobs.models._base import Model, model_fields
 
+from .json_compare import json_differences
+
 MAX_DEPTH = 3
 INT64 = st.one_of(
     st.integers(min_value=-(2**63), max_value=2**63 - 1),
@@ -115,3 +117,65 @@ def test_json_round_trip_of_big_objects(data: st.DataObject) -> None:
         payload = data.draw(payload_for(cls), label=cls.__name__)
         text = json.dumps(payload)
         assert json.loads(to_json(from_json(cls, text))) == json.loads(text)
+
+
+_ODD: dict[tuple[type[Model], int], st.SearchStrategy[dict[str, Any]]] = {}
+ODD_JSON = st.one_of(JSON_SCALARS, st.lists(JSON_SCALARS, max_size=2), st.just({"k": True}))
+
+
+def _odd_payload(cls: type[Model], depth: int = 0) -> st.SearchStrategy[dict[str, Any]]:
+    """Payloads whose known fields hold any JSON value (null included), nested models too."""
+    if (cls, depth) not in _ODD:
+        fields: dict[str, st.SearchStrategy[Any]] = {}
+        hints = typing.get_type_hints(cls)
+        for f in model_fields(cls):
+            if f.name == "extra":
+                continue
+            tp = _strip_none(hints[f.name])
+            nested = isinstance(tp, type) and issubclass(tp, Model) and depth < 1
+            fields[f.name] = (
+                st.one_of(ODD_JSON, _odd_payload(tp, depth + 1)) if nested else ODD_JSON
+            )
+        _ODD[cls, depth] = st.fixed_dictionaries({}, optional=fields)
+    return _ODD[cls, depth]
+
+
+def _not_numeric(value: Any) -> Any:
+    """A numeric string (or list item) prefixed so it is no longer numeric."""
+    if isinstance(value, list):
+        return [_not_numeric(x) for x in value]
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return "x" + value
+    return value
+
+
+def _int64_fields(cls: type[Model]) -> set[str]:
+    hints = typing.get_type_hints(cls, include_extras=True)
+    return {name for name, tp in hints.items() if "int64" in repr(tp)}
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_json_in_any_field_is_kept(model_cls: type[Model], data: st.DataObject) -> None:
+    payload = data.draw(_odd_payload(model_cls), label="payload")
+    for name in _int64_fields(model_cls) & payload.keys():  # the documented conversion
+        payload[name] = _not_numeric(payload[name])  # is tested on its own
+    obj = from_dict(model_cls, payload)
+    want = _with_dependency_shorthand(payload)
+    assert json_differences(to_dict(obj), want) == []
+    assert json_differences(json.loads(to_json(obj)), want) == []
+
+
+def _with_dependency_shorthand(value: Any) -> Any:
+    """What a payload is written back as: a string inside ``depends_on`` is a task key."""
+    if isinstance(value, list):
+        return [_with_dependency_shorthand(x) for x in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: _with_dependency_shorthand(v) for k, v in value.items()}
+    deps = value.get("depends_on")
+    if isinstance(deps, list):
+        out["depends_on"] = [
+            {"task_key": x} if isinstance(x, str) else _with_dependency_shorthand(x) for x in deps
+        ]
+    return out

@@ -10,9 +10,9 @@ import pytest
 
 from databricks_jobs._errors import DecodeError
 from databricks_jobs._serde import (
-    converter,
     from_dict,
     from_json,
+    key_path,
     structure,
     to_dict,
     to_json,
@@ -28,14 +28,18 @@ from databricks_jobs.models import (
     ListRunsResponse,
     NotebookTask,
     PauseStatus,
+    RepairHistoryItem,
     Run,
     RunIf,
     RunLifeCycleState,
     RunResultState,
+    RunTask,
     SubmitRun,
     Task,
     TaskDependency,
 )
+
+from .json_compare import json_differences
 
 JOB: dict[str, Any] = {
     "job_id": 914067542109863,
@@ -152,11 +156,24 @@ def test_numeric_string_ids_become_ints_and_big_ints_stay_exact() -> None:
     assert from_dict(Run, {"run_id": "-5"}).run_id == -5
 
 
-@pytest.mark.parametrize("bad", ["12a", "", " 1", "1_000", True, [1], {"a": 1}, 1.5])
-def test_int_fields_refuse_what_is_not_an_integer(bad: object) -> None:
-    with pytest.raises(DecodeError) as info:
-        from_dict(Run, {"run_id": bad})
-    assert info.value.path == "run_id"
+@pytest.mark.parametrize("odd", ["12a", "", " 1", "1_000", True, [1], {"a": 1}, 1.5, "1e3"])
+def test_int64_fields_keep_what_is_not_an_integer(odd: object) -> None:
+    run = from_dict(Run, {"run_id": odd})
+    assert run.run_id == odd
+    assert json_differences(to_dict(run), {"run_id": odd}) == []
+
+
+def test_int64_lists_read_numeric_strings() -> None:
+    item = from_dict(RepairHistoryItem, {"task_run_ids": ["1", 2, "x"]})
+    assert item.task_run_ids == [1, 2, "x"]
+
+
+def test_only_int64_fields_read_numeric_strings() -> None:
+    cluster = from_dict(ClusterSpec, {"num_workers": "2"})  # int32 on the wire
+    assert cluster.num_workers == "2"
+    assert to_dict(cluster) == {"num_workers": "2"}
+    task = from_dict(RunTask, {"run_id": "7", "attempt_number": "1"})
+    assert (task.run_id, task.attempt_number) == (7, "1")
 
 
 def test_missing_required_fields_never_fail_decoding() -> None:
@@ -191,51 +208,86 @@ def test_nulls_of_unknown_keys_are_kept() -> None:
     }
 
 
-@pytest.mark.parametrize(
-    ("payload", "path", "expected"),
-    [
-        ({"settings": []}, "settings", "expected an object, got a list"),
-        ({"settings": {"tasks": {"a": 1}}}, "settings.tasks", "expected a list"),
-        (
-            {"settings": {"tasks": [{}, {}, {}, {"notebook_task": {"notebook_path": 3}}]}},
-            "settings.tasks[3].notebook_task.notebook_path",
-            "expected a string, got a number (3)",
-        ),
-        (
-            {"settings": {"tasks": [{"depends_on": ["a"]}]}},
-            "settings.tasks[0].depends_on[0]",
-            "expected an object",
-        ),
-        ({"settings": {"tags": {"a": 1}}}, "settings.tags.a", "expected a string"),
-        ({"settings": {"tags": ["a"]}}, "settings.tags", "expected an object"),
-        (
-            {"settings": {"schedule": {"pause_status": 1}}},
-            "settings.schedule.pause_status",
-            "expected a string",
-        ),
-        (
-            {"settings": {"max_concurrent_runs": "many"}},
-            "settings.max_concurrent_runs",
-            "expected an integer",
-        ),
-        (
-            {"settings": {"queue": {"enabled": "yes"}}},
-            "settings.queue.enabled",
-            "expected a boolean",
-        ),
-        (
-            {"settings": {"tasks": [{"libraries": [{"pypi": {"repo": []}}]}]}},
-            "settings.tasks[0].libraries[0].pypi.repo",
-            "expected a string, got a list",
-        ),
-    ],
-)
-def test_decode_errors_name_the_path(payload: dict[str, Any], path: str, expected: str) -> None:
+ODD_PAYLOADS: list[dict[str, Any]] = [
+    {"settings": []},
+    {"settings": {"tasks": {"a": 1}}},
+    {"settings": {"tasks": [{}, {}, {}, {"notebook_task": {"notebook_path": 3}}]}},
+    {"settings": {"tasks": [{"depends_on": [{"task_key": "a"}, 5, None]}]}},
+    {"settings": {"tags": {"a": 1, "b": None}}},
+    {"settings": {"tags": ["a"]}},
+    {"settings": {"schedule": {"pause_status": 1}}},
+    {"settings": {"schedule": {"pause_status": ["PAUSED"]}}},
+    {"settings": {"max_concurrent_runs": "many"}},
+    {"settings": {"queue": {"enabled": "yes"}}},
+    {"settings": {"tasks": [{"libraries": [{"pypi": {"repo": []}}, "x"]}]}},
+    {"settings": {"tasks": [{"new_cluster": {"spark_conf": {"spark.speculation": True}}}]}},
+    {"settings": {"tasks": [{"notebook_task": {"base_parameters": {"reset_all_data": False}}}]}},
+    {"settings": {"tasks": [{"retry_on_timeout": "false", "max_retries": 1.0}]}},
+    {"settings": {"job_clusters": [{"new_cluster": "see elsewhere"}], "tasks": None}},
+    {"settings": {"tasks": [{"run_if": {"not": "a string"}}]}},
+    {"settings": {"tasks": [{"depends_on": "a"}]}},
+]
+
+
+@pytest.mark.parametrize("payload", ODD_PAYLOADS)
+def test_values_of_unexpected_types_are_kept_and_written_back(payload: dict[str, Any]) -> None:
+    job = from_dict(Job, copy.deepcopy(payload))
+    assert json_differences(to_dict(job), payload) == []
+    assert json_differences(json.loads(to_json(job)), payload) == []
+
+
+def test_what_the_attribute_holds_when_the_type_is_unexpected() -> None:
+    job = from_dict(Job, ODD_PAYLOADS[11])
+    assert job.settings is not None
+    assert job.settings.tasks is not None
+    cluster = job.settings.tasks[0].new_cluster
+    assert cluster is not None
+    assert cluster.spark_conf == {"spark.speculation": True}
+    assert cluster.spark_conf["spark.speculation"] is True
+    odd = from_dict(Job, ODD_PAYLOADS[14])
+    assert odd.settings is not None
+    assert odd.settings.job_clusters is not None
+    assert odd.settings.job_clusters[0].new_cluster == "see elsewhere"  # type: ignore[comparison-overlap]
+    assert odd.settings.tasks is None
+    assert odd.settings.extra == {"tasks": None}
+
+
+def test_explicit_null_on_a_known_field_is_written_back() -> None:
+    payload = {"task_key": "a", "new_cluster": None, "notebook_task": {"source": None}}
+    task = from_dict(Task, payload)
+    assert task.new_cluster is None
+    assert task.notebook_task is not None
+    assert task.notebook_task.source is None
+    assert json_differences(to_dict(task), payload) == []
+    assert task.notebook_task != from_dict(NotebookTask, {})
+    # a value set later wins over the null that was received
+    task.new_cluster = ClusterSpec(num_workers=1)
+    assert to_dict(task)["new_cluster"] == {"num_workers": 1}
+    # to send no key at all, drop the remembered null
+    del task.notebook_task.extra["source"]
+    assert to_dict(task.notebook_task) == {}
+
+
+def test_depends_on_assigned_as_plain_keys_is_written_as_dependencies() -> None:
+    task = from_dict(Task, {"task_key": "b", "notebook_task": {"notebook_path": "/n"}})
+    task.depends_on = ["a", TaskDependency(task_key="c")]  # type: ignore[list-item]
+    assert to_dict(task)["depends_on"] == [{"task_key": "a"}, {"task_key": "c"}]
+    # the shorthand holds inside the list, also for a payload that carried plain strings
+    assert to_dict(from_dict(Task, {"depends_on": ["a"]})) == {"depends_on": [{"task_key": "a"}]}
+
+
+def test_assigned_tuples_are_written_as_lists() -> None:
+    settings = from_dict(JobSettings, {"name": "x"})
+    settings.job_clusters = (JobCluster(job_cluster_key="k"),)  # type: ignore[assignment]
+    assert to_dict(settings)["job_clusters"] == [{"job_cluster_key": "k"}]
+
+
+def test_map_keys_are_never_joined_with_dots() -> None:
+    assert key_path("spark.speculation") == '["spark.speculation"]'
+    assert key_path('a"b') == '["a\\"b"]'
     with pytest.raises(DecodeError) as info:
-        from_dict(Job, payload)
-    assert info.value.path == path
-    assert expected in info.value.message
-    assert str(info.value).startswith(path + ": ")
+        structure({"ok": {}, "spark.speculation": "x"}, dict[str, Run])
+    assert info.value.path == '["spark.speculation"]'
 
 
 def test_decode_error_at_the_root() -> None:
@@ -256,12 +308,15 @@ def test_structure_handles_lists_dicts_and_scalars() -> None:
     assert structure(None, Run | None) is None
     assert structure({"run_id": 3}, Run | None) == Run(run_id=3)
     assert structure([1, "x", None], list[Any]) == [1, "x", None]
+    assert structure([{"run_id": 1}, {"state": []}], list[Run])[1].state == []
+    assert structure({"ok": "x", "odd": 1}, dict[str, str]) == {"ok": "x", "odd": 1}
     with pytest.raises(DecodeError) as info:
-        structure([{"run_id": 1}, {"state": []}], list[Run])
-    assert info.value.path == "[1].state"
+        structure([{"run_id": 1}, "two"], list[Run])
+    assert info.value.path == "[1]"
+    assert "expected an object, got a string" in info.value.message
     with pytest.raises(DecodeError) as info:
-        structure({"ok": "x", "bad": 1}, dict[str, str])
-    assert info.value.path == "bad"
+        structure({"run_id": 1}, list[Run])
+    assert "expected a list" in info.value.message
 
 
 def test_structure_of_a_whole_response() -> None:
@@ -283,7 +338,6 @@ def test_unstructure_any_shape() -> None:
     assert unstructure({"k": task}) == {"k": {"task_key": "a", "run_if": "ALL_DONE"}}
     assert unstructure(RunIf.ALL_DONE) == "ALL_DONE"
     assert unstructure(5) == 5
-    assert converter.unstructure(task) == {"task_key": "a", "run_if": "ALL_DONE"}
 
 
 def test_json_doors() -> None:
@@ -359,3 +413,16 @@ def test_hooks_are_generated_once_under_threads() -> None:
     for t in threads:
         t.join()
     assert results == [{"alert_state": "OK", "x": 1}] * 8
+
+
+def test_a_model_built_without_init_is_a_clear_error() -> None:
+    broken = object.__new__(TaskDependency)
+    with pytest.raises(TypeError, match="no extra dict"):
+        to_dict(broken)
+
+
+def test_unhashable_values_in_enum_fields_take_the_checking_path() -> None:
+    payload = {"run_if": ["ALL_DONE"], "task_key": "a", "depends_on": [{"task_key": "b"}]}
+    assert to_dict(from_dict(Task, payload)) == payload
+    schedule = from_dict(CronSchedule, {"pause_status": {"odd": True}, "timezone_id": "UTC"})
+    assert to_dict(schedule) == {"pause_status": {"odd": True}, "timezone_id": "UTC"}

@@ -16,14 +16,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from databricks_jobs import SpecError, VirtualClock, Workspace, bulk
+from databricks_jobs import ApiError, SpecError, VirtualClock, Workspace, bulk
 from databricks_jobs.models import (
     AutoScale,
     ClusterSpec,
+    CronSchedule,
     JobCluster,
     JobSettings,
     NotebookTask,
     SparkPythonTask,
+    SpecWarning,
     SubmitRun,
     SubmitTask,
     Task,
@@ -77,6 +79,15 @@ def _replace_task(job: JobSettings, index: int, **changes: Any) -> JobSettings:
     return attrs.evolve(job, tasks=tasks)
 
 
+def _cycle(job: JobSettings) -> JobSettings:
+    """The first task depends on the last, and the last on the first."""
+    tasks = list(job.tasks or [])
+    first, last = tasks[0].task_key, tasks[-1].task_key
+    tasks[0] = attrs.evolve(tasks[0], depends_on=[last])
+    tasks[-1] = attrs.evolve(tasks[-1], depends_on=[first])
+    return attrs.evolve(job, tasks=tasks)
+
+
 Breaker = Callable[[JobSettings, int], tuple[JobSettings, str]]
 
 BREAKERS: dict[str, Breaker] = {
@@ -92,32 +103,15 @@ BREAKERS: dict[str, Breaker] = {
         _replace_task(j, i, depends_on=[(j.tasks or [])[i].task_key]),
         "depends_on",
     ),
-    "two task kinds": lambda j, i: (
-        _replace_task(j, i, spark_python_task=SparkPythonTask(python_file="f.py")),
-        f"tasks[{i}]",
-    ),
-    "no task kind": lambda j, i: (_replace_task(j, i, notebook_task=None), f"tasks[{i}]"),
-    "two compute choices": lambda j, i: (
-        _replace_task(j, i, existing_cluster_id="0101-abc"),
-        f"tasks[{i}]",
+    "task key with a space": lambda j, i: (_replace_task(j, i, task_key=f"t {i}"), "task_key"),
+    "empty task key": lambda j, i: (_replace_task(j, i, task_key=""), "task_key"),
+    "undefined environment": lambda j, i: (
+        _replace_task(j, i, job_cluster_key=None, environment_key="nowhere"),
+        f"tasks[{i}].environment_key",
     ),
     "undefined job cluster": lambda j, i: (
         _replace_task(j, i, job_cluster_key="nowhere"),
         f"tasks[{i}].job_cluster_key",
-    ),
-    "workers and autoscale": lambda j, i: (
-        attrs.evolve(
-            j,
-            job_clusters=[
-                JobCluster(
-                    job_cluster_key="shared",
-                    new_cluster=attrs.evolve(
-                        CLUSTER, autoscale=AutoScale(min_workers=1, max_workers=4)
-                    ),
-                )
-            ],
-        ),
-        "job_clusters[0].new_cluster",
     ),
     "autoscale upside down": lambda j, i: (
         attrs.evolve(
@@ -140,6 +134,41 @@ BREAKERS: dict[str, Breaker] = {
         "tags",
     ),
     "missing task key": lambda j, i: (_replace_task(j, i, task_key=None), "task_key"),
+    "name too long": lambda j, i: (attrs.evolve(j, name="n" * (4097 + i)), "name"),
+    "not a cron": lambda j, i: (
+        attrs.evolve(
+            j, schedule=CronSchedule(quartz_cron_expression="not a cron", timezone_id="UTC")
+        ),
+        "schedule.quartz_cron_expression",
+    ),
+    "dependency cycle": lambda j, i: (_cycle(j), "depends_on"),
+}
+
+# What the service may accept: warned about (`SpecWarning`), and sent.
+UNCERTAIN: dict[str, Breaker] = {
+    "two task kinds": lambda j, i: (
+        _replace_task(j, i, spark_python_task=SparkPythonTask(python_file="f.py")),
+        f"tasks[{i}]",
+    ),
+    "no task kind": lambda j, i: (_replace_task(j, i, notebook_task=None), f"tasks[{i}]"),
+    "two compute choices": lambda j, i: (
+        _replace_task(j, i, existing_cluster_id="0101-abc"),
+        f"tasks[{i}].job_cluster_key",
+    ),
+    "workers and autoscale": lambda j, i: (
+        attrs.evolve(
+            j,
+            job_clusters=[
+                JobCluster(
+                    job_cluster_key="shared",
+                    new_cluster=attrs.evolve(
+                        CLUSTER, autoscale=AutoScale(min_workers=1, max_workers=4)
+                    ),
+                )
+            ],
+        ),
+        "job_clusters[0].new_cluster.autoscale",
+    ),
 }
 
 
@@ -164,6 +193,26 @@ def test_invalid_specs_are_refused_before_sending(
     assert sent == []
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(job=valid_jobs(), uncertain=st.sampled_from(sorted(UNCERTAIN)), data=st.data())
+def test_uncertain_specs_are_warned_about_and_sent(
+    job: JobSettings, uncertain: str, data: st.DataObject
+) -> None:
+    index = data.draw(st.integers(0, len(job.tasks or []) - 1))
+    odd, field = UNCERTAIN[uncertain](job, index)
+    sent: list[httpx.Request] = []
+
+    async def attempt() -> None:
+        async with quiet_workspace(sent) as ws:
+            with pytest.warns(SpecWarning) as record, pytest.raises(ApiError):
+                await ws.jobs.reset(1, odd)  # sent: the fake service answers 500
+            fields = [w.message.field for w in record if isinstance(w.message, SpecWarning)]
+            assert f"new_settings.{field}" in fields, fields
+
+    anyio.run(attempt)
+    assert len(sent) >= 1
+
+
 Call = Callable[[Workspace], Awaitable[object] | object]
 
 BAD_ARGUMENTS: dict[str, tuple[Call, str]] = {
@@ -184,20 +233,14 @@ BAD_ARGUMENTS: dict[str, tuple[Call, str]] = {
         lambda ws: ws.runs.repair(1, rerun_tasks=["a"], rerun_all_failed_tasks=True),
         "rerun_tasks",
     ),
-    "repair neither": (lambda ws: ws.runs.repair(1), "rerun_tasks"),
-    "submit two kinds": (
+    "repair neither": (lambda ws: ws.runs.repair(1), "rerun_tasks"),  # the method's own check
+    "submit bad task key": (
         lambda ws: ws.runs.submit(
             SubmitRun(
-                tasks=[
-                    SubmitTask(
-                        task_key="a",
-                        notebook_task=NotebookTask(notebook_path="/n"),
-                        spark_python_task=SparkPythonTask(python_file="f.py"),
-                    )
-                ]
+                tasks=[SubmitTask(task_key="a/b", notebook_task=NotebookTask(notebook_path="/n"))]
             )
         ),
-        "tasks[0]",
+        "tasks[0].task_key",
     ),
     "cancel all of nothing": (lambda ws: ws.jobs.cancel_all_runs(), "job_id"),
     "no policy": (lambda ws: ws.jobs.list_compliance(""), "policy_id"),

@@ -76,7 +76,7 @@ async def endless(exchange: Exchange) -> None:
         (b"<html><body>Sign in</body></html>", "text/html", DecodeError, "text/html"),
         (b'["a list"]', "application/json", DecodeError, "not an object"),
         (b'{"jobs": {"not": "a list"}}', "application/json", DecodeError, "jobs"),
-        (b'{"jobs": [{"job_id": "seven"}]}', "application/json", DecodeError, r"jobs\[0\]\.job_id"),
+        (b'{"jobs": [{"job_id": 1}, "seven"]}', "application/json", DecodeError, r"jobs\[1\]"),
     ],
 )
 async def test_unusable_bodies(
@@ -87,6 +87,16 @@ async def test_unusable_bodies(
             async with workspace(server.url, transport) as ws:
                 with pytest.raises(error, match=match):
                     await ws.jobs.list().to_list()
+
+
+async def test_odd_values_inside_items_are_kept(anyio_backend: str) -> None:
+    body = b'{"jobs": [{"job_id": "seven", "settings": {"tags": {"on": true}}}]}'
+    async with loopback_server(answer(200, body)) as server:
+        async with workspace(server.url, "httpx") as ws:
+            [job] = await ws.jobs.list().to_list()
+    assert job.job_id == "seven"
+    assert job.settings is not None
+    assert job.settings.tags == {"on": True}
 
 
 async def test_wrong_content_type_with_good_json_is_accepted(anyio_backend: str) -> None:
@@ -103,6 +113,16 @@ async def test_missing_fields(anyio_backend: str) -> None:
             job = await ws.jobs.get(1)  # decoding never requires fields
             assert job.job_id is None
             assert job.settings is None
+
+
+async def test_ids_that_are_not_integers(anyio_backend: str) -> None:
+    async with loopback_server(answer(200, b'{"run_id": "seven"}')) as server:
+        async with workspace(server.url, "httpx") as ws:
+            with pytest.raises(DecodeError, match="run_id is not an integer"):
+                await ws.jobs.run_now(1)
+    async with loopback_server(answer(200, b'{"job_id": "42"}')) as server:
+        async with workspace(server.url, "httpx") as ws:
+            assert await ws.jobs.create(JobSettings(name="x")) == 42  # int64 as a string
 
 
 async def test_html_error_pages(anyio_backend: str) -> None:

@@ -1,6 +1,6 @@
 """The write table is one: the code's (`_writes.WRITES`), the docs' and the tests' agree.
 
-docs/site/errors.md shows the table to users; `tests/reliability/writes.py` drives every
+docs/errors.md shows the table to users; `tests/reliability/writes.py` drives every
 row in the transport tests and the property test. A row changed in one place and not the
 others fails here.
 """
@@ -14,7 +14,7 @@ from databricks_jobs._writes import WRITES, Repeat, safe_to_repeat
 
 from .writes import OPERATIONS
 
-PAGE = Path(__file__).parents[2] / "docs" / "site" / "errors.md"
+PAGE = Path(__file__).parents[2] / "docs" / "errors.md"
 ROW = re.compile(r"^\| `(?P<op>[a-z_.]+)` \| `(?P<method>[A-Z]+) (?P<endpoint>[^`]+)` \| "
                  r"(?P<repeat>[^|]+) \| (?P<why>[^|]+) \|$")  # fmt: skip
 
