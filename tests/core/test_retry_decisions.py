@@ -66,6 +66,10 @@ def recorded(
     return lambda: error_from_response("POST", path, status, {}, body)
 
 
+def _body(code: str) -> bytes:
+    return b'{"error_code": "%s", "message": "try again"}' % code.encode()
+
+
 # Each row: name, error factory, decision when safe, decision when unsafe.
 TABLE: list[tuple[str, Callable[[], BaseException], Decision, Decision]] = [
     # always retried
@@ -112,6 +116,22 @@ TABLE: list[tuple[str, Callable[[], BaseException], Decision, Decision]] = [
     ("bad-gateway", api(BadGateway, 502), RETRY, UNKNOWN),
     ("bad-gateway-recorded", recorded(502, b"<html><title>502</title></html>"), RETRY, UNKNOWN),
     ("gateway-timeout", api(GatewayTimeout, 504), RETRY, UNKNOWN),
+    # for a 5xx the status decides, never the body's error code alone
+    *[
+        (f"{status}-saying-{code}", recorded(status, _body(code)), RETRY, UNKNOWN)
+        for status in (500, 502, 504)
+        for code in ("TEMPORARILY_UNAVAILABLE", "RESOURCE_EXHAUSTED", "REQUEST_LIMIT_EXCEEDED")
+    ],
+    ("a-proxy-520", recorded(520, b"Web server is returning an unknown error"), RETRY, UNKNOWN),
+    ("503-saying-INTERNAL_ERROR", recorded(503, _body("INTERNAL_ERROR")), RETRY, RETRY),
+    (
+        "501-saying-TEMPORARILY_UNAVAILABLE",
+        recorded(501, _body("TEMPORARILY_UNAVAILABLE")),
+        FAIL,
+        FAIL,
+    ),
+    # the class of a 5xx on a 4xx answer: not applied, and transient by its code
+    ("400-saying-INTERNAL_ERROR", recorded(400, _body("INTERNAL_ERROR")), RETRY, RETRY),
     (
         "connection-dropped-after-sending",
         lambda: ConnectionFailed("reset by peer", request_sent=True),

@@ -23,11 +23,12 @@ from databricks_jobs import (
     Timeouts,
     VirtualClock,
     Workspace,
+    to_dict,
 )
 from databricks_jobs.testing import DEFAULT_CLIENT, Emulator
 
 from ..resources.specs import two_task_job
-from .writes import COMBOS
+from .writes import COMBOS, handle
 
 pytestmark = [pytest.mark.anyio, pytest.mark.parametrize(("anyio_backend", "transport"), COMBOS)]
 
@@ -146,3 +147,31 @@ async def test_cancelled_waiters_give_their_connection_slots_back(
         with anyio.fail_after(2):
             await ws.jobs.list().to_list()
     assert len(emulator.requests_to("jobs/list")) == 1  # none of the 2,000 went out
+
+
+async def test_thousands_of_cancelled_waiters_leave_no_wait_behind(
+    anyio_backend: str, transport: str
+) -> None:
+    clock = VirtualClock(auto_advance=False)  # shared: the emulator logs when requests came
+    emulator = Emulator(clock)
+    job_id = handle(emulator, "POST", "/api/2.2/jobs/create", to_dict(two_task_job()))["job_id"]
+    limits = RateLimits(per_endpoint={"jobs/run-now": 20})
+    async with (
+        emulator.serve() as url,
+        workspace(url, transport, clock=clock, rate_limits=limits, timeouts=Timeouts()) as ws,
+    ):
+        for _ in range(20):  # the burst: a second's worth at once
+            await ws.jobs.run_now(job_id)
+        with anyio.CancelScope() as waiters:
+            async with anyio.create_task_group() as tg:
+                for _ in range(2000):
+                    tg.start_soon(ws.jobs.run_now, job_id)
+                with anyio.fail_after(10):
+                    while clock.sleepers < 2000:  # noqa: ASYNC110 - a plain counter
+                        await anyio.sleep(0.01)
+                waiters.cancel()  # callers that went away
+        clock.auto_advance = True
+        await ws.jobs.run_now(job_id)
+    sent = [r.time for r in emulator.requests_to("jobs/run-now")]
+    assert len(sent) == 21  # none of the 2,000 went out
+    assert sent[-1] == pytest.approx(0.05)  # one interval after the burst, not 100 s
