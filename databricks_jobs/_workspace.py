@@ -223,9 +223,12 @@ class Workspace:
     ) -> JSONObject:
         """Call any REST endpoint of the workspace and return its JSON object.
 
-        Goes through the same retries, auth and deadlines as every other call. `idempotent`
-        marks a POST or PATCH as safe to repeat (for example one carrying an idempotency
-        token); without it, an ambiguous failure of such a request raises `OutcomeUnknown`.
+        Goes through the same retries, auth and deadlines as every other call. Whether an
+        ambiguous failure is retried follows the table of write endpoints (docs/errors.md):
+        reads and convergent writes are, a run-now or submit body with an
+        ``idempotency_token`` is; other writes raise `OutcomeUnknown`, and a path the table
+        does not know follows HTTP (PUT and DELETE retried, POST and PATCH not).
+        `idempotent` overrides it: True marks the request safe to repeat, False not.
         """
         return await self._api.call(method, path, query=query, body=body, idempotent=idempotent)
 
