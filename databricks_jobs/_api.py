@@ -33,7 +33,7 @@ from ._errors import (
     RequestTimeout,
     SpecError,
     error_from_response,
-    hide_secrets,
+    mask_secrets,
     without_secrets,
 )
 from ._http import HttpClient
@@ -342,32 +342,38 @@ class ApiClient:
         self._log(request, str(response.status_code), started, attempt_number)
         status = response.status_code
         if status >= 300:
-            # A broken or hostile server can echo the credential into its answer.
-            hidden = _credentials(request)
-            error = hide_secrets(self._error(request, response, hidden), hidden)
+            error = self._error(request, response)
             if isinstance(error, RateLimited) and status == 429:
                 advised = error.retry_after if error.retry_after is not None else _DEFAULT_PAUSE
                 self.gate.close_for(min(advised, self.retry.max_retry_after))
             raise error
         return _decode(request, response)
 
-    def _error(
-        self, request: httpx.Request, response: httpx.Response, hidden: tuple[str, ...]
-    ) -> ApiError:
+    def _error(self, request: httpx.Request, response: httpx.Response) -> ApiError:
+        """The error for an answer with a status of 300 or more.
+
+        A broken or hostile server can echo the credential into its answer: it is masked in
+        every text the error takes from the answer, before the error is made.
+        """
         path = request.url.path
-        content = without_secrets(response.content, hidden)
+        hidden = _credentials(request)
         if status_is_redirect(response.status_code):
-            location = response.headers.get("location", "an unknown place")
+            location = mask_secrets(response.headers.get("location", "an unknown place"), hidden)
             return ApiError(
                 f"the server redirected to {location}; redirects are not followed, so that "
                 "credentials never reach another host (check the host setting)",
                 status=response.status_code,
                 method=request.method,
                 path=path,
-                raw=content,
+                raw=without_secrets(response.content, hidden),
             )
         return error_from_response(
-            request.method, path, response.status_code, response.headers, content
+            request.method,
+            path,
+            response.status_code,
+            response.headers,
+            response.content,
+            secrets=hidden,
         )
 
     def _log(self, request: httpx.Request, outcome: str, started: float, attempt: int) -> None:
@@ -432,15 +438,13 @@ def _decode(request: httpx.Request, response: httpx.Response) -> JSONObject:
     try:
         value = json.loads(content)
     except ValueError:
-        kind = response.headers.get("content-type", "no content type")
-        shown = without_secrets(content, _credentials(request))[:_SNIPPET]
-        snippet = shown.decode("utf-8", errors="replace")
-        raise hide_secrets(
-            DecodeError(
-                f"{request.method} {request.url.path} answered {response.status_code} with a "
-                f"body that is not JSON ({kind}): {snippet!r}"
-            ),
-            _credentials(request),
+        hidden = _credentials(request)
+        kind = mask_secrets(response.headers.get("content-type", "no content type"), hidden)
+        shown = without_secrets(content, hidden)[:_SNIPPET]
+        snippet = mask_secrets(repr(shown.decode("utf-8", errors="replace")), hidden)
+        raise DecodeError(
+            f"{request.method} {request.url.path} answered {response.status_code} with a "
+            f"body that is not JSON ({kind}): {snippet}"
         ) from None
     if not isinstance(value, dict):
         raise DecodeError(

@@ -166,16 +166,12 @@ async def call_with_retries(
         before_sleep=_log_retry(method, path),
         reraise=True,
     )
-    attempts = 0
     try:
         async for attempt_state in retrying:
-            attempts = attempt_state.retry_state.attempt_number
             with attempt_state:
                 return await again()
     except DatabricksError as exc:
-        exc_attempts = max(attempts, 1)
-        if hasattr(exc, "attempts"):
-            exc.attempts = exc_attempts
+        # The error counts the attempts itself: it read them from the call when made.
         if decide(exc, safe=safe, policy=policy) is Decision.OUTCOME_UNKNOWN:
             raise OutcomeUnknown(method, path, exc) from exc
         raise

@@ -210,11 +210,10 @@ class Runs:
             data = await self._api.call("GET", f"{BASE}/get-output", query={"run_id": run_id})
         except InvalidParameterValue as exc:
             if any(marker in exc.message.lower() for marker in _MULTI_TASK_OUTPUT):
-                exc.message = (
+                exc.add_note(
                     f"run {run_id} has several tasks: get_output takes the run_id of one task "
-                    f"run (run.tasks[i].run_id). The service said: {exc.message}"
+                    "run (run.tasks[i].run_id)"
                 )
-                exc.args = (exc.message,)
             raise
         return structure(data, RunOutput)
 
