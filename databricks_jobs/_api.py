@@ -49,6 +49,7 @@ __all__ = ["ApiClient", "DryRunStop", "capture_requests", "encode_body", "encode
 
 logger = logging.getLogger("databricks_jobs.http")
 T = TypeVar("T")
+R = TypeVar("R")
 
 _REDACTED_HEADERS: Final = frozenset(
     {"authorization", "cookie", "x-databricks-azure-sp-management-token"}
@@ -184,8 +185,21 @@ class ApiClient:
         query: Mapping[str, QueryValue] | None = None,
         body: Mapping[str, Any] | None = None,
         idempotent: bool | None = None,
-        decode: Callable[[JSONObject], T],
+        into: type[T],
     ) -> T: ...
+
+    @overload
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, QueryValue] | None = None,
+        body: Mapping[str, Any] | None = None,
+        idempotent: bool | None = None,
+        into: type[T],
+        then: Callable[[T], R],
+    ) -> R: ...
 
     async def call(
         self,
@@ -195,15 +209,18 @@ class ApiClient:
         query: Mapping[str, QueryValue] | None = None,
         body: Mapping[str, Any] | None = None,
         idempotent: bool | None = None,
-        decode: Callable[[JSONObject], Any] | None = None,
+        into: type[Any] | None = None,
+        then: Callable[[Any], Any] | None = None,
     ) -> Any:
-        """Send a request, retrying as the policy allows, and return the decoded JSON object.
+        """Send a request, retrying as the policy allows, and return its answer.
 
-        `idempotent` says whether repeating the request is safe; by default the table of
-        write endpoints decides (`_writes`): reads always are, convergent writes are, and so
-        are triggers with an idempotency token. `decode` turns the answer into the result
-        inside the call, so an error it raises carries what the call knew (the token, and
-        that the request was applied).
+        The answer is the JSON object, or with `into` that object decoded into the type
+        (a model); `then` turns the decoded answer into the result (checking an id the
+        answer must carry, say). Both run inside the call, so an error they raise carries
+        what the call knew (the token, and that the request was applied): this is the one
+        place where answers are decoded. `idempotent` says whether repeating the request
+        is safe; by default the table of write endpoints decides (`_writes`): reads always
+        are, convergent writes are, and so are triggers with an idempotency token.
         """
         request = self.build_request(method, path, query=query, body=body)
         captured = _CAPTURED.get()
@@ -218,7 +235,10 @@ class ApiClient:
         entered = CURRENT_CALL.set(state)
         try:
             data = await self._call_with_deadline(request, path, endpoint, state, idempotent)
-            return data if decode is None else decode(data)
+            if into is None:
+                return data
+            decoded = _structure(data, into)
+            return decoded if then is None else then(decoded)
         except DatabricksError as error:
             if error.idempotency_token is not None:
                 error.add_note(_token_note(error.idempotency_token, error.may_have_applied))
@@ -291,7 +311,6 @@ class ApiClient:
         max_items: int | None = None,
     ) -> Paginator[T]:
         """A lazy iterator over the items of a token-paginated GET (unset parameters left out)."""
-        from ._serde import structure  # the models load on first use, not at import
 
         async def fetch(page_query: dict[str, QueryValue]) -> JSONObject:
             return await self.call("GET", path, query=page_query)
@@ -300,7 +319,7 @@ class ApiClient:
             fetch,
             {k: v for k, v in query.items() if v is not None},
             items_key=items_key,
-            decode=lambda item: structure(item, into),
+            decode=lambda item: _structure(item, into),
             complete=complete,
             max_items=max_items,
             endpoint=f"GET {path}",
@@ -318,13 +337,12 @@ class ApiClient:
 
         The object is whole or an error (`DecodeError` for pages that would never end).
         """
-        from ._serde import structure  # the models load on first use, not at import
 
         async def page(token: str | None) -> JSONObject:
             return await self.call("GET", path, query={**query, "page_token": token})
 
         merged = await collect_pages(page, merge, endpoint=f"GET {path}")
-        return structure(merged, into)
+        return _structure(merged, into)
 
     async def aclose(self) -> None:
         """End every call in progress (see `Workspace.aclose`), then close the transport."""
@@ -403,6 +421,13 @@ class ApiClient:
                 elapsed,
                 attempt,
             )
+
+
+def _structure(data: Any, into: type[T]) -> T:
+    """`data` decoded into `into`; `DecodeError` when its top is not what `into` asks for."""
+    from ._serde import structure  # the models load on first use, not at import (decision 17)
+
+    return structure(data, into)
 
 
 def _token_note(token: str, may_have_applied: bool) -> str:

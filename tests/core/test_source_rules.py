@@ -1,11 +1,13 @@
-"""Rules read from the library's source: errors are whole when raised.
+"""Rules read from the library's source: errors are whole when raised; one decoding door.
 
-No error is changed after it is made: no attribute of an error is assigned (nor set with
-``setattr``) outside the error's own methods. An error is whatever a name holds after
-``except ... as name``, ``name = SomeError(...)``, or a parameter annotated with an exception
-class. Context added on the way up is a note (``add_note``), which this allows.
+1. No error is changed after it is made: no attribute of an error is assigned (nor set with
+   ``setattr``) outside the error's own methods. An error is whatever a name holds after
+   ``except ... as name``, ``name = SomeError(...)``, or a parameter annotated with an
+   exception class. Context added on the way up is a note (``add_note``), which this allows.
+2. The resources never decode an answer themselves: they name the path, the request and the
+   response type (``call(..., into=T)``); only `ApiClient` calls ``structure``.
 
-The rule is also run against snippets that break it, so the check can fail.
+Each rule is also run against snippets that break it, so the checks can fail.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ ERROR_CLASSES = frozenset(
         if inspect.isclass(value) and issubclass(value, BaseException)
     }
 )
+DECODERS = frozenset({"structure", "from_dict", "from_json"})
 
 
 def _names_in(node: ast.AST | None) -> set[str]:
@@ -105,6 +108,20 @@ def error_mutations(source: str) -> list[str]:
     return sorted(set(found))
 
 
+def decoding_calls(source: str) -> list[str]:
+    """Where `source` names a decoder (`structure`, `from_dict`, `from_json`)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            named = {alias.name for alias in node.names} & DECODERS
+            found.extend(f"{node.lineno}: imports {name}" for name in sorted(named))
+        elif isinstance(node, ast.Name) and node.id in DECODERS:
+            found.append(f"{node.lineno}: {node.id}")
+        elif isinstance(node, ast.Attribute) and node.attr in DECODERS:
+            found.append(f"{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
 def _modules(under: Path) -> list[Path]:
     return sorted(under.rglob("*.py"))
 
@@ -112,6 +129,15 @@ def _modules(under: Path) -> list[Path]:
 @pytest.mark.parametrize("module", _modules(PACKAGE), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_no_error_is_changed_after_it_is_made(module: Path) -> None:
     assert error_mutations(module.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(
+    "module",
+    _modules(PACKAGE / "resources"),
+    ids=lambda p: str(p.relative_to(PACKAGE)),
+)
+def test_resources_never_decode_answers_themselves(module: Path) -> None:
+    assert decoding_calls(module.read_text(encoding="utf-8")) == []
 
 
 @pytest.mark.parametrize(
@@ -142,3 +168,15 @@ def test_the_error_rule_allows_notes_and_an_errors_own_methods() -> None:
         "run = Run()\nrun.message = 'not an error'\n"
     )
     assert error_mutations(source) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from .._serde import structure, to_dict\n",
+        "data = structure(answer, RunOutput)\n",
+        "data = _serde.from_dict(answer, Run)\n",
+    ],
+)
+def test_the_decoding_rule_finds_a_decoder(source: str) -> None:
+    assert decoding_calls(source) != []
