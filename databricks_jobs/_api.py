@@ -40,7 +40,7 @@ from ._http import HttpClient
 from ._inflight import InFlight
 from ._limits import BackoffGate, RateLimiter, RateLimits, endpoint_of
 from ._pagination import Paginator, collect_pages
-from ._retry import RetryPolicy, call_with_retries
+from ._retry import RetryPolicy, retry_after
 from ._sending import CURRENT_CALL, CallState
 from ._types import JSONObject, QueryValue
 from ._writes import READ_METHODS, safe_to_repeat
@@ -265,16 +265,21 @@ class ApiClient:
                 state.failed(record)
                 raise
 
-        retried = call_with_retries(
-            attempt,
-            policy=self.retry,
-            safe=safe,
-            clock=self.clock,
-            method=request.method,
-            path=path,
-        )
         with self._in_flight.track(self.total_timeout, state) as call:
-            return await retried
+            try:
+                return await attempt()  # the first attempt, with no retry machinery around it
+            except DatabricksError as error:
+                failed = error
+            # Retried outside the except clause: later errors do not chain the first one.
+            return await retry_after(
+                failed,
+                attempt,
+                policy=self.retry,
+                safe=safe,
+                clock=self.clock,
+                method=request.method,
+                path=path,
+            )
         # The call's scope was cancelled: by aclose, or at the total deadline. The attempt it
         # cut (if one was running) is still in flight: `state.failed` skips cancellation.
         cut = state.in_flight

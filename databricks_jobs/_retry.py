@@ -10,9 +10,9 @@ request that fails in one of those ways raises `OutcomeUnknown`, because it may 
 applied. A 429 that means "the job already has its maximum of active runs"
 (`ConcurrentRunsLimit`) is not retried unless asked.
 
-The first attempt runs outside tenacity: a call that succeeds at once pays nothing for the
-retry machinery. Waits go through the Workspace's clock, so a `VirtualClock` makes them
-instant in tests.
+The first attempt runs outside tenacity, in the caller (`retry_after` takes over after it
+fails): a call that succeeds at once pays nothing for the retry machinery. Waits go through
+the Workspace's clock, so a `VirtualClock` makes them instant in tests.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from ._errors import (
 )
 from ._sending import status_may_have_applied
 
-__all__ = ["Decision", "RetryPolicy", "call_with_retries", "decide"]
+__all__ = ["Decision", "RetryPolicy", "decide", "retry_after"]
 
 logger = logging.getLogger("databricks_jobs.retry")
 T = TypeVar("T")
@@ -127,7 +127,8 @@ def _ambiguous(error: DatabricksError, safe: bool) -> Decision:
     return Decision.OUTCOME_UNKNOWN
 
 
-async def call_with_retries(
+async def retry_after(
+    failed: DatabricksError,
     attempt: Callable[[], Awaitable[T]],
     *,
     policy: RetryPolicy,
@@ -136,16 +137,19 @@ async def call_with_retries(
     method: str,
     path: str,
 ) -> T:
-    """Run `attempt` until it succeeds or the policy gives up; raise the last typed error."""
-    try:
-        return await attempt()
-    except DatabricksError as exc:
-        decision = decide(exc, safe=safe, policy=policy)
-        if decision is Decision.OUTCOME_UNKNOWN:
-            raise OutcomeUnknown(method, path, exc) from exc
-        if decision is Decision.FAIL or policy.attempts == 1:
-            raise
-        pending: DatabricksError | None = exc
+    """After the first attempt failed with `failed`: run `attempt` again while the policy allows.
+
+    Returns what a later attempt returns, or raises the last typed error (`OutcomeUnknown`
+    when that may have been applied and the request is not safe to repeat). The caller
+    runs the first attempt itself, so a call that succeeds at once passes through no retry
+    machinery (not even a frame of it).
+    """
+    decision = decide(failed, safe=safe, policy=policy)
+    if decision is Decision.OUTCOME_UNKNOWN:
+        raise OutcomeUnknown(method, path, failed) from failed
+    if decision is Decision.FAIL or policy.attempts == 1:
+        raise failed
+    pending: DatabricksError | None = failed
 
     async def again() -> T:
         # The first failure is replayed to tenacity so it waits before the second attempt.
