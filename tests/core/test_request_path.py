@@ -2,7 +2,7 @@
 
 Every frame between a resource method and the transport costs CPU per call (issue 24) and
 depth in every traceback, so the count is held here: it may shrink, never grow. The path is
-written out in CONTRIBUTING.md ("The path of one request").
+written out in docs/decisions.md, decision 41.
 """
 
 from __future__ import annotations
