@@ -11,7 +11,7 @@ async with Workspace.from_env() as ws:
     runs = [RunNow(job_id=job_id, job_parameters={"day": day}) for day in days]
     requests = bulk.with_tokens(runs)  # save them before anything is sent
     results = await bulk.run_now(ws, requests, concurrency=32)
-    started = [r.run.run_id for r in results if r.run]
+    started = [r.run for r in results if r.run]  # each knows its job
     async for finished in bulk.wait(ws, started):  # as they finish
         print(finished.run_id, finished.outcome)
 ```
@@ -368,9 +368,83 @@ _CLIENT_UNUSABLE = (ClientClosedError, EventLoopError)
 """Errors of the Workspace, not of a run: `wait` raises them (after what finished)."""
 
 
+Awaited = int | StartedRun | BulkResult[RunNow] | BulkResult[SubmitRun]
+"""What `wait` accepts for each run: its id, the `StartedRun`, or the bulk result."""
+
+
+def _awaited(item: Awaited) -> tuple[int, int | None]:
+    """The run id of one awaited item and its job id, where the item tells it."""
+    if isinstance(item, BulkResult):
+        if item.run is None:
+            raise SpecError(
+                f"item {item.index} has no started run (state {item.state.value}): "
+                "wait for the started ones (`result.run`)",
+                field="run_ids",
+            )
+        item = item.run
+    if isinstance(item, StartedRun):
+        return check_positive_id(item.run_id, name="run_ids"), item.job_id
+    return check_positive_id(item, name="run_ids"), None
+
+
+@attrs.define
+class _Plan:
+    """One cycle of `wait`: list the workspace, or list some jobs and read some runs."""
+
+    workspace: bool
+    jobs: list[int]
+    reads: list[int]
+    cost: int
+
+
+def _pages(active: int) -> int:
+    """Requests listing `active` runs takes (one even when none is active)."""
+    return max(1, math.ceil(active / RUNS_PAGE))
+
+
+def _plan(
+    pending: Iterable[int],
+    jobs: dict[int, int | None],
+    workspace_active: int | None,
+    job_active: dict[int, int],
+) -> _Plan:
+    """Choose this cycle's cheaper way, in requests, to learn which awaited runs are active.
+
+    Either list every active run of the workspace, or, job by job, list that job's active
+    runs or read its awaited runs one by one (whichever is fewer requests), reading each run
+    whose job is not known one by one. Listings are priced by what they held last time (or,
+    never seen, by the awaited runs alone); a tie goes to listing jobs, whose cost grows only
+    with the awaited jobs' runs.
+    """
+    by_job: dict[int, list[int]] = {}
+    loose: list[int] = []
+    for run_id in pending:
+        job_id = jobs.get(run_id)
+        if job_id is None:
+            loose.append(run_id)
+        else:
+            by_job.setdefault(job_id, []).append(run_id)
+    listed: list[int] = []
+    reads = list(loose)
+    cost = len(loose)
+    for job_id, runs in by_job.items():
+        pages = _pages(job_active.get(job_id, len(runs)))
+        if pages < len(runs):
+            listed.append(job_id)
+            cost += pages
+        else:  # a read per run is no dearer, and gives the run whole
+            reads.extend(runs)
+            cost += len(runs)
+    count = len(loose) + sum(len(runs) for runs in by_job.values())
+    workspace = _pages(workspace_active if workspace_active is not None else count)
+    if workspace < cost:
+        return _Plan(True, [], [], workspace)
+    return _Plan(False, listed, reads, cost)
+
+
 async def wait(
     ws: Workspace,
-    run_ids: Iterable[int],
+    run_ids: Iterable[Awaited],
     *,
     poll: Seconds = 10.0,
     timeout: Seconds | None = None,
@@ -378,16 +452,22 @@ async def wait(
 ) -> AsyncIterator[FinishedRun]:
     """Yield each run as it finishes, with far fewer requests than one poll per run.
 
-    Each poll cycle lists the workspace's active runs (``runs/list?active_only=true``, 25 a
-    page: ⌈active runs / 25⌉ requests) and reads, once, each awaited run that is no longer
-    active (``runs/get``, whole). When fewer runs are left than the last listing took
-    pages, it reads those runs directly instead. Outcomes follow `run_outcome`, as in
+    `run_ids` holds run ids, `StartedRun`s or `BulkResult`s (the results of `run_now` tell
+    each run's job). Each poll cycle learns which awaited runs are still active the cheaper
+    way, in requests: listing the workspace's active runs (``runs/list?active_only=true``,
+    25 a page: ⌈active runs / 25⌉ requests), or, when the awaited runs belong to a few jobs,
+    listing those jobs' active runs (``runs/list?job_id=...&active_only=true``), reading
+    directly the runs of a job with fewer awaited runs than its listing takes pages, and
+    the runs whose job is not known yet. A run's job is learned from its `StartedRun` or
+    `BulkResult`, else from the first listing or read that shows it. Each awaited run no
+    longer active is read once (``runs/get``, whole). Outcomes follow `run_outcome`, as in
     `Runs.wait`. Transient errors (5xx, 429, transport failures) are outlived: the runs are
     read again next cycle. A run that cannot be read for another reason is yielded with its
     typed error (`FinishedRun.error`), and every run that finished in the same cycle is
-    yielded too. A listing that fails for good raises its `DatabricksError` after what
-    finished before it. After `timeout` seconds it raises `WaitTimeout` naming how many runs
-    are still going.
+    yielded too. A job whose runs cannot be listed for good (deleted, forbidden) has its
+    runs read one by one from then on; a workspace listing that fails for good raises its
+    `DatabricksError` after what finished before it. After `timeout` seconds it raises
+    `WaitTimeout` naming how many runs are still going.
     """
     interval = argument_seconds(poll, name="poll")
     limit = optional_seconds(timeout, name="timeout")
@@ -399,28 +479,63 @@ async def wait(
         raise SpecError(
             f"must be a positive integer, got {fetch_concurrency!r}", field="fetch_concurrency"
         )
-    pending = dict.fromkeys(check_positive_id(r, name="run_ids") for r in run_ids)
+    pending: dict[int, None] = {}
+    jobs: dict[int, int | None] = {}  # run id -> job id, once known
+    for item in run_ids:
+        run_id, job_id = _awaited(item)
+        pending[run_id] = None
+        if job_id is not None:
+            jobs[run_id] = job_id
     clock = ws.clock
     deadline = None if limit is None else clock.now() + limit
     limiter = anyio.Semaphore(fetch_concurrency)
-    list_pages: int | None = None  # what listing the active runs cost last time
+    workspace_active: int | None = None  # active runs the last workspace listing held
+    job_active: dict[int, int] = {}  # active runs each job's last listing held
+    unlistable: set[int] = set()  # jobs whose listing failed for good: read their runs
     while pending:
-        try:
-            if len(pending) > (list_pages if list_pages is not None else 1):
-                active = {
-                    run.run_id async for run in ws.runs.list(active_only=True, limit=RUNS_PAGE)
-                }
-                list_pages = max(1, math.ceil(len(active) / RUNS_PAGE))
-                candidates = [run_id for run_id in pending if run_id not in active]
-            else:  # reading each awaited run is cheaper than listing every active one
-                candidates = list(pending)
-        except _TRANSIENT:
-            candidates = []
-        finished: dict[int, FinishedRun] = {}
+        plan = _plan(pending, jobs, workspace_active, job_active)
+        candidates: list[int] = list(plan.reads)
         unusable: list[DatabricksError] = []  # the Workspace itself can no longer be used
+        if plan.workspace:
+            try:
+                active: set[int] = set()
+                per_job: collections.Counter[int] = collections.Counter()
+                async for run in ws.runs.list(active_only=True, limit=RUNS_PAGE):
+                    if run.run_id is None:
+                        continue
+                    active.add(run.run_id)
+                    if run.job_id is not None:
+                        per_job[run.job_id] += 1
+                        if run.run_id in pending:
+                            jobs[run.run_id] = run.job_id
+                workspace_active = len(active)
+                for job_id in {j for j in jobs.values() if j is not None} | set(job_active):
+                    job_active[job_id] = per_job[job_id]  # exact: the listing held them all
+                candidates = [run_id for run_id in pending if run_id not in active]
+            except _TRANSIENT:
+                candidates = []
+        else:
+            listings: dict[int, set[int] | None] = {}
+            async with anyio.create_task_group() as tg:
+                for job_id in plan.jobs:
+                    tg.start_soon(_list_job, ws, job_id, limiter, listings, unusable)
+            if unusable:
+                raise unusable[0]
+            for job_id in plan.jobs:
+                runs = [run_id for run_id in pending if jobs.get(run_id) == job_id]
+                if job_id not in listings:  # transient: read again next cycle
+                    continue
+                listed = listings[job_id]
+                if listed is None:  # cannot be listed for good: read its runs from now on
+                    unlistable.add(job_id)
+                    candidates.extend(runs)
+                    continue
+                job_active[job_id] = len(listed)
+                candidates.extend(run_id for run_id in runs if run_id not in listed)
+        finished: dict[int, FinishedRun] = {}
         async with anyio.create_task_group() as tg:
             for run_id in candidates:
-                tg.start_soon(_read_if_finished, ws, run_id, limiter, finished, unusable)
+                tg.start_soon(_read_if_finished, ws, run_id, limiter, finished, unusable, jobs)
         for run_id in [r for r in pending if r in finished]:
             del pending[run_id]
             yield finished[run_id]
@@ -428,11 +543,41 @@ async def wait(
             raise unusable[0]
         if not pending:
             return
+        for run_id in pending:  # runs of jobs that cannot be listed are read one by one
+            if jobs.get(run_id) in unlistable:
+                jobs[run_id] = None
         now = clock.now()
         if deadline is not None and now >= deadline:
             raise WaitTimeout(f"{len(pending)} runs did not finish in time: {list(pending)[:10]}")
         pause = interval if deadline is None else min(interval, deadline - now)
         await clock.sleep(pause)
+
+
+async def _list_job(
+    ws: Workspace,
+    job_id: int,
+    limiter: anyio.Semaphore,
+    listings: dict[int, set[int] | None],
+    unusable: list[DatabricksError],
+) -> None:
+    """List one job's active runs into `listings` (None: it cannot be listed for good).
+
+    Never raises a `DatabricksError` (see `_read_if_finished`); a transient failure leaves
+    the job out of `listings`.
+    """
+    async with limiter:
+        try:
+            listings[job_id] = {
+                run.run_id
+                async for run in ws.runs.list(job_id=job_id, active_only=True, limit=RUNS_PAGE)
+                if run.run_id is not None
+            }
+        except _TRANSIENT:
+            return
+        except _CLIENT_UNUSABLE as exc:
+            unusable.append(exc)
+        except DatabricksError:  # deleted, forbidden, unreadable: its runs are read instead
+            listings[job_id] = None
 
 
 async def _read_if_finished(
@@ -441,11 +586,13 @@ async def _read_if_finished(
     limiter: anyio.Semaphore,
     finished: dict[int, FinishedRun],
     unusable: list[DatabricksError],
+    jobs: dict[int, int | None],
 ) -> None:
     """Read one run; record it in `finished` if it has ended or cannot be read for good.
 
     Never raises a `DatabricksError`, which would lose the other runs' results in an
-    exception group: an error of the Workspace itself (closed) goes to `unusable`.
+    exception group: an error of the Workspace itself (closed) goes to `unusable`. A run
+    still going tells its job (`jobs`), which later cycles may list instead.
     """
     async with limiter:
         try:
@@ -461,8 +608,14 @@ async def _read_if_finished(
     outcome = run_outcome(run)
     if outcome.finished:
         finished[run_id] = FinishedRun(run_id, run, outcome)
+    elif run.job_id is not None and jobs.get(run_id) is None:
+        jobs[run_id] = run.job_id
 
 
 def poll_cost(active_runs: int, finished_since_last: int) -> int:
-    """Requests one `wait` cycle makes: list pages plus one read per newly finished run."""
+    """Requests one `wait` cycle listing `active_runs` makes, with its reads of finished runs.
+
+    Pages of the listing (the workspace's, or the awaited jobs' with that many active runs)
+    plus one read per run finished since the last cycle.
+    """
     return math.ceil(active_runs / RUNS_PAGE) + finished_since_last

@@ -33,12 +33,14 @@ class StartedRun:
     """A run that `run_now` or `submit` started (or found already started by its token).
 
     Keep `idempotency_token`: sending the same trigger again with it can never start a
-    second run.
+    second run. `job_id` is the job a ``run-now`` started the run of (None for a one-time
+    run), which lets `bulk.wait` list that job's active runs instead of the workspace's.
     """
 
     run_id: int
     idempotency_token: str
     number_in_job: int | None = None
+    job_id: int | None = None
 
 
 def check_spec(spec: Spec, *, validate_by_default: bool, choice: bool | None) -> None:

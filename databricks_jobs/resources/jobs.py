@@ -243,6 +243,7 @@ class Jobs:
                 run_id=required_id(response.run_id, "run_id"),
                 idempotency_token=token,
                 number_in_job=response.number_in_job,
+                job_id=request.job_id,
             )
 
         return await self._api.call(
