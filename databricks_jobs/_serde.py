@@ -371,10 +371,21 @@ def _decode_lines(kind: _Kind, pad: str) -> list[str]:
             return [f"{pad}v = _ints64(v)"]
         if item.tag == "enum":
             return [f"{pad}v = _enums(v, {_enum_map(item.tp)})"]
-        if item.tag in ("any", "scalar"):
-            return [f"{pad}v = _list(v)"]
+        if item.tag in ("any", "scalar"):  # copied, so the model owns what it holds
+            return [
+                f"{pad}if v.__class__ is list:",
+                f"{pad}    v = v.copy()",
+                f"{pad}else:",
+                f"{pad}    v = _list(v)",
+            ]
     if kind.tag == "dict" and item.tag in ("scalar", "any"):
-        return [f"{pad}v = _dict(v)"]
+        # the plain dict in line: `_dict`'s Mapping check is an ABC's, dear per call
+        return [
+            f"{pad}if v.__class__ is dict:",
+            f"{pad}    v = v.copy()",
+            f"{pad}else:",
+            f"{pad}    v = _dict(v)",
+        ]
     raise TypeError(f"unsupported field kind {kind!r}")
 
 
@@ -476,11 +487,16 @@ def _generate(cls: type) -> None:
             "    n = len(d)",
         ]
         for f in fields:
-            dec.append(f"    v = d.get({f.name!r})")
-            dec.append("    if v is not None:")
-            dec.append("        n -= 1")
-            dec += _decode_lines(kinds[f.name], "        ")
-            dec.append(f"    o.{f.name} = v")
+            # A membership test and a subscript cost less than a call to ``d.get``, and an
+            # absent key (most of a sparse object's fields) costs the test alone.
+            dec.append(f"    if {f.name!r} in d:")
+            dec.append(f"        v = d[{f.name!r}]")
+            dec.append("        if v is not None:")
+            dec.append("            n -= 1")
+            dec += _decode_lines(kinds[f.name], "            ")
+            dec.append(f"        o.{f.name} = v")
+            dec.append("    else:")
+            dec.append(f"        o.{f.name} = None")
         # n counts the keys not read into a field: unknown keys and known keys set to null
         keep = f"{{k: d[k] for k in d if k not in {known} or d[k] is None}}"
         dec += [f"    o.extra = {keep} if n else {{}}", "    return o"]
