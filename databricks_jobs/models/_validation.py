@@ -1,17 +1,8 @@
-"""Client-side validation of specs before they are sent; never run on responses.
+"""The rules behind `databricks_jobs.models.validation`: each refusal cites its source here.
 
-`validate(spec)` refuses only what the service certainly refuses, and says so with a
-`SpecError` naming the offending field (``tasks[2].depends_on[0]``). Each refusal cites its
-source in a comment here and in docs/models.md: the API reference (the field docs of
-``tools/reference/jobs_api_types.json``; the Jobs API 2.1 OpenAPI description for patterns
-and lengths) or a service answer recorded in a public issue. What is only likely to be
-refused, or was seen refused in some setups and accepted in others, is a warning of the
-category `SpecWarning` instead, and the spec is sent as it is.
-
-It accepts job settings, the request bodies that carry a spec (create, reset, update,
-runs/submit, run-now, repair) and a bare sequence of tasks (`Task` or `SubmitTask`). Values of
-another JSON type than a field declares (kept from a payload, or assigned) are warned about
-and sent as they are; the rules that need the declared type skip them.
+A comment beside each rule names the API reference text or the public record of a service
+answer it follows (docs/models.md lists them too); the public module says what is refused and
+what is only warned about.
 """
 
 from __future__ import annotations

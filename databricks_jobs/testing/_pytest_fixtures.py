@@ -1,22 +1,7 @@
-"""The pytest plugin: a fresh emulator and a `Workspace` connected to it, per test.
+"""The fixtures and hook of the pytest plugin (`databricks_jobs.testing.pytest_plugin`).
 
-Installed with the package and loaded by pytest automatically. Fixtures:
-
-* ``databricks_emulator``: an `Emulator` on a `VirtualClock` (script tasks, inject faults,
-  read ``applied`` and ``requests``);
-* ``databricks_workspace``: a `Workspace` talking to that emulator over a real loopback
-  socket, on the same clock, so waits, backoff and token expiry run on simulated time.
-
-``databricks_workspace`` is opened in the event loop of the test that asks for it, whichever
-plugin runs that test:
-
-* anyio's plugin: mark the test ``@pytest.mark.anyio`` (asyncio or trio, by ``anyio_backend``);
-* pytest-asyncio in strict mode: mark it ``@pytest.mark.asyncio`` (any ``loop_scope``);
-* pytest-asyncio in auto mode: no mark needed.
-
-Both plugins may be installed together. pytest-asyncio is optional: the part that needs it
-(`databricks_jobs.testing._pytest_asyncio`) is registered only when pytest has loaded it.
-Imports are deferred so that loading the plugin costs nothing.
+The workspace fixture asks, per test, which plugin runs the test, and opens the workspace in
+that plugin's event loop: anyio's here, pytest-asyncio's in `_pytest_asyncio`.
 """
 
 from __future__ import annotations
@@ -32,7 +17,7 @@ if TYPE_CHECKING:
 
     from ._emulator import Emulator
 
-__all__ = ["databricks_emulator", "databricks_workspace"]
+__all__ = ["databricks_emulator", "databricks_workspace", "pytest_configure"]
 
 _ANYIO_FIXTURE = "_databricks_workspace_anyio"
 _ASYNCIO_PLUGIN = "databricks_jobs.testing.pytest_asyncio"

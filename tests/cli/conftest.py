@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from databricks_jobs.cli.app import cli
+from databricks_jobs.cli._app import cli
 from databricks_jobs.testing import Emulator, ScaledClock
 
 SPEED = 400.0
