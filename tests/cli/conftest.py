@@ -21,7 +21,8 @@ POLL = ["--poll", "0.01"]
 
 
 @pytest.fixture
-def emulator() -> Emulator:
+def databricks_emulator() -> Emulator:
+    """The emulator of these tests (``emulator``): on real time sped up `SPEED` times."""
     return Emulator(ScaledClock(SPEED))
 
 
