@@ -31,38 +31,26 @@ A token whose run has since been deleted is `RUN_DELETED`.
 
 from __future__ import annotations
 
-import collections
-import enum
-import math
-import re
+import collections as _collections
+import math as _math
+import re as _re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from typing import Generic, TypeVar
+from enum import Enum
+from typing import Generic
+from typing import TypeVar as _TypeVar
 
-import anyio
-import attrs
+import anyio as _anyio
+import attrs as _attrs
 
+# A public module: only its exports and the names its public signatures use are public
+# attributes; helpers are imported under private names (tests/test_public_surface.py).
+from . import _errors, _outcome
 from ._config import Seconds
-from ._errors import (
-    ApiError,
-    ClientClosedError,
-    DatabricksError,
-    EventLoopError,
-    ServerError,
-    SpecError,
-    TooManyRequests,
-    TransportError,
-    WaitTimeout,
-)
-from ._outcome import RunOutcome, run_outcome
+from ._errors import DatabricksError
+from ._outcome import RunOutcome
 from ._workspace import Workspace
 from .models import Run, RunNow, SubmitRun
-from .resources import StartedRun
-from .resources._common import (
-    argument_seconds,
-    check_positive_id,
-    new_idempotency_token,
-    optional_seconds,
-)
+from .resources import StartedRun, _common
 
 __all__ = [
     "Batch",
@@ -70,6 +58,7 @@ __all__ = [
     "FinishedRun",
     "ItemState",
     "Progress",
+    "ProgressCallback",
     "poll_cost",
     "run_now",
     "run_now_batch",
@@ -79,18 +68,18 @@ __all__ = [
     "with_tokens",
 ]
 
-R = TypeVar("R", RunNow, SubmitRun)
+R = _TypeVar("R", RunNow, SubmitRun)
 
 
 def __dir__() -> list[str]:
     return list(__all__)
 
 
-RUNS_PAGE: int = 25
+_RUNS_PAGE: int = 25
 """Runs per ``runs/list`` page (the API's maximum), used by `wait`."""
 
 
-class ItemState(enum.Enum):
+class ItemState(Enum):
     """Where one item of a batch stands."""
 
     PENDING = "pending"
@@ -110,14 +99,14 @@ class ItemState(enum.Enum):
     """Its token started a run that has since been deleted (`BulkResult.error` says so)."""
 
 
-_DELETED_RUN = re.compile(r"idempotency token.*\bdeleted\b", re.IGNORECASE | re.DOTALL)
+_DELETED_RUN = _re.compile(r"idempotency token.*\bdeleted\b", _re.IGNORECASE | _re.DOTALL)
 """How the service refuses a token whose run was deleted ("... has been deleted.")."""
 
 
 def _state_after(error: DatabricksError) -> ItemState:
     """Where an item stands after its trigger failed with `error` (never `FAILED` in doubt)."""
     if (
-        isinstance(error, ApiError)
+        isinstance(error, _errors.ApiError)
         and 400 <= error.status < 500
         and _DELETED_RUN.search(error.message)
     ):
@@ -125,7 +114,7 @@ def _state_after(error: DatabricksError) -> ItemState:
     return ItemState.UNRESOLVED if error.may_have_applied else ItemState.FAILED
 
 
-@attrs.define
+@_attrs.define
 class BulkResult(Generic[R]):
     """The fate of one item: its request (with its token), and the run or the error."""
 
@@ -148,7 +137,7 @@ class BulkResult(Generic[R]):
         return token
 
 
-@attrs.frozen
+@_attrs.frozen
 class Progress:
     """Counts of a batch, given to the progress callback after every item.
 
@@ -182,7 +171,9 @@ def with_tokens(requests: Iterable[R]) -> list[R]:
     never start a second run.
     """
     return [
-        r if r.idempotency_token else attrs.evolve(r, idempotency_token=new_idempotency_token())
+        r
+        if r.idempotency_token
+        else _attrs.evolve(r, idempotency_token=_common.new_idempotency_token())
         for r in requests
     ]
 
@@ -205,7 +196,9 @@ class Batch(Generic[R]):
         on_progress: ProgressCallback | None = None,
     ) -> None:
         if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
-            raise SpecError(f"must be a positive integer, got {concurrency!r}", field="concurrency")
+            raise _errors.SpecError(
+                f"must be a positive integer, got {concurrency!r}", field="concurrency"
+            )
         self.requests: list[R] = with_tokens(requests)
         self.results: list[BulkResult[R]] = [
             BulkResult(index, request) for index, request in enumerate(self.requests)
@@ -237,7 +230,7 @@ class Batch(Generic[R]):
 
     def progress(self) -> Progress:
         """The counts now."""
-        counts = collections.Counter(result.state for result in self.results)
+        counts = _collections.Counter(result.state for result in self.results)
         return Progress(
             len(self.results),
             counts[ItemState.STARTED],
@@ -255,7 +248,7 @@ class Batch(Generic[R]):
         """
         settled = (ItemState.STARTED, ItemState.RUN_DELETED)
         todo = iter([r for r in self.results if r.state not in settled])
-        counts = collections.Counter(r.state for r in self.results)  # as the last run left them
+        counts = _collections.Counter(r.state for r in self.results)  # as the last run left them
         in_flight = 0
         total = len(self.results)
 
@@ -289,7 +282,7 @@ class Batch(Generic[R]):
                 in_flight -= 1
                 report()
 
-        async with anyio.create_task_group() as tg:
+        async with _anyio.create_task_group() as tg:
             for _ in range(min(self._concurrency, total)):
                 tg.start_soon(worker)
         return self.results
@@ -341,7 +334,7 @@ async def submit(
     return await submit_batch(ws, specs, concurrency=concurrency, on_progress=on_progress).run()
 
 
-@attrs.frozen
+@_attrs.frozen
 class FinishedRun:
     """A run that `wait` saw finish: the whole run and what its state means.
 
@@ -362,32 +355,30 @@ class FinishedRun:
         return self.outcome is not None and self.outcome.succeeded
 
 
-_TRANSIENT = (TransportError, ServerError, TooManyRequests)
+_TRANSIENT = (_errors.TransportError, _errors.ServerError, _errors.TooManyRequests)
 """Errors `wait` outlives: it reads again next cycle."""
-_CLIENT_UNUSABLE = (ClientClosedError, EventLoopError)
+_CLIENT_UNUSABLE = (_errors.ClientClosedError, _errors.EventLoopError)
 """Errors of the Workspace, not of a run: `wait` raises them (after what finished)."""
 
 
-Awaited = int | StartedRun | BulkResult[RunNow] | BulkResult[SubmitRun]
-"""What `wait` accepts for each run: its id, the `StartedRun`, or the bulk result."""
-
-
-def _awaited(item: Awaited) -> tuple[int, int | None]:
+def _awaited(
+    item: int | StartedRun | BulkResult[RunNow] | BulkResult[SubmitRun],
+) -> tuple[int, int | None]:
     """The run id of one awaited item and its job id, where the item tells it."""
     if isinstance(item, BulkResult):
         if item.run is None:
-            raise SpecError(
+            raise _errors.SpecError(
                 f"item {item.index} has no started run (state {item.state.value}): "
                 "wait for the started ones (`result.run`)",
                 field="run_ids",
             )
         item = item.run
     if isinstance(item, StartedRun):
-        return check_positive_id(item.run_id, name="run_ids"), item.job_id
-    return check_positive_id(item, name="run_ids"), None
+        return _common.check_positive_id(item.run_id, name="run_ids"), item.job_id
+    return _common.check_positive_id(item, name="run_ids"), None
 
 
-@attrs.define
+@_attrs.define
 class _Plan:
     """One cycle of `wait`: list the workspace, or list some jobs and read some runs."""
 
@@ -399,7 +390,7 @@ class _Plan:
 
 def _pages(active: int) -> int:
     """Requests listing `active` runs takes (one even when none is active)."""
-    return max(1, math.ceil(active / RUNS_PAGE))
+    return max(1, _math.ceil(active / _RUNS_PAGE))
 
 
 def _plan(
@@ -444,7 +435,7 @@ def _plan(
 
 async def wait(
     ws: Workspace,
-    run_ids: Iterable[Awaited],
+    run_ids: Iterable[int | StartedRun | BulkResult[RunNow] | BulkResult[SubmitRun]],
     *,
     poll: Seconds = 10.0,
     timeout: Seconds | None = None,
@@ -469,14 +460,14 @@ async def wait(
     `DatabricksError` after what finished before it. After `timeout` seconds it raises
     `WaitTimeout` naming how many runs are still going.
     """
-    interval = argument_seconds(poll, name="poll")
-    limit = optional_seconds(timeout, name="timeout")
+    interval = _common.argument_seconds(poll, name="poll")
+    limit = _common.optional_seconds(timeout, name="timeout")
     if (
         not isinstance(fetch_concurrency, int)
         or isinstance(fetch_concurrency, bool)
         or fetch_concurrency < 1
     ):
-        raise SpecError(
+        raise _errors.SpecError(
             f"must be a positive integer, got {fetch_concurrency!r}", field="fetch_concurrency"
         )
     pending: dict[int, None] = {}
@@ -488,7 +479,7 @@ async def wait(
             jobs[run_id] = job_id
     clock = ws.clock
     deadline = None if limit is None else clock.now() + limit
-    limiter = anyio.Semaphore(fetch_concurrency)
+    limiter = _anyio.Semaphore(fetch_concurrency)
     workspace_active: int | None = None  # active runs the last workspace listing held
     job_active: dict[int, int] = {}  # active runs each job's last listing held
     unlistable: set[int] = set()  # jobs whose listing failed for good: read their runs
@@ -499,8 +490,8 @@ async def wait(
         if plan.workspace:
             try:
                 active: set[int] = set()
-                per_job: collections.Counter[int] = collections.Counter()
-                async for run in ws.runs.list(active_only=True, limit=RUNS_PAGE):
+                per_job: _collections.Counter[int] = _collections.Counter()
+                async for run in ws.runs.list(active_only=True, limit=_RUNS_PAGE):
                     if run.run_id is None:
                         continue
                     active.add(run.run_id)
@@ -516,7 +507,7 @@ async def wait(
                 candidates = []
         else:
             listings: dict[int, set[int] | None] = {}
-            async with anyio.create_task_group() as tg:
+            async with _anyio.create_task_group() as tg:
                 for job_id in plan.jobs:
                     tg.start_soon(_list_job, ws, job_id, limiter, listings, unusable)
             if unusable:
@@ -533,7 +524,7 @@ async def wait(
                 job_active[job_id] = len(listed)
                 candidates.extend(run_id for run_id in runs if run_id not in listed)
         finished: dict[int, FinishedRun] = {}
-        async with anyio.create_task_group() as tg:
+        async with _anyio.create_task_group() as tg:
             for run_id in candidates:
                 tg.start_soon(_read_if_finished, ws, run_id, limiter, finished, unusable, jobs)
         for run_id in [r for r in pending if r in finished]:
@@ -548,7 +539,9 @@ async def wait(
                 jobs[run_id] = None
         now = clock.now()
         if deadline is not None and now >= deadline:
-            raise WaitTimeout(f"{len(pending)} runs did not finish in time: {list(pending)[:10]}")
+            raise _errors.WaitTimeout(
+                f"{len(pending)} runs did not finish in time: {list(pending)[:10]}"
+            )
         pause = interval if deadline is None else min(interval, deadline - now)
         await clock.sleep(pause)
 
@@ -556,7 +549,7 @@ async def wait(
 async def _list_job(
     ws: Workspace,
     job_id: int,
-    limiter: anyio.Semaphore,
+    limiter: _anyio.Semaphore,
     listings: dict[int, set[int] | None],
     unusable: list[DatabricksError],
 ) -> None:
@@ -569,7 +562,7 @@ async def _list_job(
         try:
             listings[job_id] = {
                 run.run_id
-                async for run in ws.runs.list(job_id=job_id, active_only=True, limit=RUNS_PAGE)
+                async for run in ws.runs.list(job_id=job_id, active_only=True, limit=_RUNS_PAGE)
                 if run.run_id is not None
             }
         except _TRANSIENT:
@@ -583,7 +576,7 @@ async def _list_job(
 async def _read_if_finished(
     ws: Workspace,
     run_id: int,
-    limiter: anyio.Semaphore,
+    limiter: _anyio.Semaphore,
     finished: dict[int, FinishedRun],
     unusable: list[DatabricksError],
     jobs: dict[int, int | None],
@@ -605,7 +598,7 @@ async def _read_if_finished(
         except DatabricksError as exc:  # deleted, forbidden, unreadable: waiting won't mend it
             finished[run_id] = FinishedRun(run_id, None, None, exc)
             return
-    outcome = run_outcome(run)
+    outcome = _outcome.run_outcome(run)
     if outcome.finished:
         finished[run_id] = FinishedRun(run_id, run, outcome)
     elif run.job_id is not None and jobs.get(run_id) is None:
@@ -618,4 +611,4 @@ def poll_cost(active_runs: int, finished_since_last: int) -> int:
     Pages of the listing (the workspace's, or the awaited jobs' with that many active runs)
     plus one read per run finished since the last cycle.
     """
-    return math.ceil(active_runs / RUNS_PAGE) + finished_since_last
+    return _math.ceil(active_runs / _RUNS_PAGE) + finished_since_last
