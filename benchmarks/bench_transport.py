@@ -1,19 +1,32 @@
 """Client CPU per call: our Workspace on each transport against raw aiohttp and plain httpx.
 
 A fixed-answer HTTP server (aiohttp.web) runs in its own process on loopback; this process
-measures only its own CPU time (`time.process_time`) for N POSTs of a run-now body at several
-concurrencies. Figures are reported as ratios to raw aiohttp measured in the same run.
+measures only its own CPU time (`time.process_time`) for N calls at several concurrencies:
 
-    python benchmarks/bench_transport.py [--calls 2000]
+* **run-now**: a POST of a run-now body, answered ``{"run_id":456,"number_in_job":1}``;
+* **jobs/get**: a GET of a small job (one notebook task on a job cluster, about 700 bytes).
+
+Raw aiohttp is the floor: ``session.post(url, json=body)`` or ``session.get(url,
+params=...)``, then ``json.loads`` of the body (what any client must do to use the answer).
+Our rows are ``ws.request`` (the generic door, a JSON object back), ``ws.jobs.run_now_request``
+(a `RunNow` encoded, a `StartedRun` back) and ``ws.jobs.get`` (a `Job` decoded, whole).
+Figures are ratios to raw aiohttp doing the same call in the same run. The rows take turns
+in batches (``--batches``), so load that comes and goes on a shared machine falls on all of
+them alike, and the median batch of each row is reported.
+
+    python benchmarks/bench_transport.py [--calls 2000] [--batches 5] [--concurrency 1 8 64]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import json
 import multiprocessing
 import platform
 import socket
+import statistics
 import time
 from collections.abc import Awaitable, Callable
 
@@ -22,10 +35,48 @@ import httpx
 from aiohttp import web
 
 from databricks_jobs import PoolLimits, RateLimits, RetryPolicy, Workspace
+from databricks_jobs.models import RunNow
 
 PATH = "/api/2.2/jobs/run-now"
 BODY = {"job_id": 123, "idempotency_token": "8c1d6a8e-bench", "job_parameters": {"day": "x"}}
 ANSWER = b'{"run_id":456,"number_in_job":1}'
+GET_PATH = "/api/2.2/jobs/get"
+JOB = {
+    "job_id": 123,
+    "creator_user_name": "someone@example.com",
+    "run_as_user_name": "someone@example.com",
+    "created_time": 1764000000000,
+    "settings": {
+        "name": "nightly",
+        "email_notifications": {},
+        "max_concurrent_runs": 1,
+        "timeout_seconds": 0,
+        "format": "MULTI_TASK",
+        "queue": {"enabled": True},
+        "job_clusters": [
+            {
+                "job_cluster_key": "main",
+                "new_cluster": {
+                    "spark_version": "16.4.x-scala2.12",
+                    "node_type_id": "m5a.xlarge",
+                    "num_workers": 2,
+                },
+            }
+        ],
+        "tasks": [
+            {
+                "task_key": "etl",
+                "notebook_task": {"notebook_path": "/Repos/etl/main", "source": "WORKSPACE"},
+                "job_cluster_key": "main",
+                "timeout_seconds": 0,
+                "email_notifications": {},
+                "run_if": "ALL_SUCCESS",
+            }
+        ],
+        "parameters": [{"name": "day", "default": "today"}],
+    },
+}
+JOB_ANSWER = json.dumps(JOB).encode()
 
 
 def serve(port: int) -> None:
@@ -33,8 +84,12 @@ def serve(port: int) -> None:
         await request.read()
         return web.Response(body=ANSWER, content_type="application/json")
 
+    async def get_job(request: web.Request) -> web.Response:
+        return web.Response(body=JOB_ANSWER, content_type="application/json")
+
     app = web.Application()
     app.router.add_post(PATH, run_now)
+    app.router.add_get(GET_PATH, get_job)
     web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
 
 
@@ -62,50 +117,79 @@ async def measure(call: Call, calls: int, concurrency: int) -> float:
     return (time.process_time() - started) * 1000 / calls
 
 
-async def run(url: str, calls: int) -> dict[str, dict[int, float]]:
-    results: dict[str, dict[int, float]] = {}
-    for concurrency in (1, 8, 64):
-        limits = {"max_connections": max(concurrency, 10)}
-        async with aiohttp.ClientSession() as session:
+RAW, RAW_GET = "raw aiohttp: run-now", "raw aiohttp: jobs/get"
+BASES = {  # the floor each row is compared with
+    "brickjobs aiohttp: ws.request run-now": RAW,
+    "brickjobs aiohttp: jobs.run_now_request": RAW,
+    "brickjobs aiohttp: jobs.get": RAW_GET,
+    "plain httpx: run-now": RAW,
+    "brickjobs httpx: ws.request run-now": RAW,
+}
 
-            async def raw() -> object:
-                async with session.post(url + PATH, json=BODY) as response:
-                    return await response.read()
 
-            results.setdefault("raw aiohttp", {})[concurrency] = await measure(
-                raw, calls, concurrency
+async def run(
+    url: str, calls: int, levels: list[int], batches: int
+) -> dict[str, dict[int, list[float]]]:
+    """CPU ms per call of every row, per batch: rows take turns, batch by batch."""
+    results: dict[str, dict[int, list[float]]] = {}
+    request = RunNow(job_id=123, idempotency_token="8c1d6a8e-bench", job_parameters={"day": "x"})
+    for concurrency in levels:
+        async with contextlib.AsyncExitStack() as stack:
+            session = await stack.enter_async_context(aiohttp.ClientSession())
+            client = await stack.enter_async_context(
+                httpx.AsyncClient(limits=httpx.Limits(max_connections=max(concurrency, 10)))
             )
-        async with httpx.AsyncClient(limits=httpx.Limits(**limits)) as client:
 
-            async def plain() -> object:
+            async def raw(session: aiohttp.ClientSession = session) -> object:
+                async with session.post(url + PATH, json=BODY) as response:
+                    return json.loads(await response.read())
+
+            async def raw_get(session: aiohttp.ClientSession = session) -> object:
+                async with session.get(url + GET_PATH, params={"job_id": 123}) as response:
+                    return json.loads(await response.read())
+
+            async def plain(client: httpx.AsyncClient = client) -> object:
                 return (await client.post(url + PATH, json=BODY)).json()
 
-            results.setdefault("plain httpx (default transport)", {})[concurrency] = await measure(
-                plain, calls, concurrency
-            )
-        for transport in ("aiohttp", "httpx"):
-            ws = Workspace(
-                host=url,
-                token="dapi-bench",
-                transport=transport,  # type: ignore[arg-type]
-                limits=PoolLimits(max_connections=max(concurrency, 10)),
-                retry=RetryPolicy(),
-                rate_limits=RateLimits.unlimited(),  # measure client cost, not the limits
-                env={},
-            )
-            async with ws:
+            rows: dict[str, Call] = {RAW: raw, RAW_GET: raw_get, "plain httpx: run-now": plain}
+            for transport in ("aiohttp", "httpx"):
+                ws = await stack.enter_async_context(
+                    Workspace(
+                        host=url,
+                        token="dapi-bench",
+                        transport=transport,  # type: ignore[arg-type]
+                        limits=PoolLimits(max_connections=max(concurrency, 10)),
+                        retry=RetryPolicy(),
+                        rate_limits=RateLimits.unlimited(),  # the client's cost, not limits
+                        env={},
+                    )
+                )
 
                 async def ours(ws: Workspace = ws) -> object:
                     return await ws.request("POST", PATH, body=BODY, idempotent=True)
 
-                name = f"brickjobs Workspace ({transport} transport)"
-                results.setdefault(name, {})[concurrency] = await measure(ours, calls, concurrency)
+                async def run_now(ws: Workspace = ws) -> object:
+                    return await ws.jobs.run_now_request(request)
+
+                async def get(ws: Workspace = ws) -> object:
+                    return await ws.jobs.get(123)
+
+                rows[f"brickjobs {transport}: ws.request run-now"] = ours
+                if transport == "aiohttp":
+                    rows["brickjobs aiohttp: jobs.run_now_request"] = run_now
+                    rows["brickjobs aiohttp: jobs.get"] = get
+            for _ in range(batches):
+                for name, call in rows.items():
+                    cpu = await measure(call, calls // batches, concurrency)
+                    results.setdefault(name, {}).setdefault(concurrency, []).append(cpu)
     return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--batches", type=int, default=5, help="turns each row takes")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 64])
     args = parser.parse_args()
     port = free_port()
     server = multiprocessing.Process(target=serve, args=(port,), daemon=True)
@@ -117,19 +201,27 @@ def main() -> None:
             break
         except OSError:
             time.sleep(0.05)
+    levels = args.concurrency
     try:
-        results = asyncio.run(run(url, args.calls))
+        print(f"client CPU per call, {args.calls} calls each, server: aiohttp.web in its own")
+        print(f"process; {platform.python_implementation()} {platform.python_version()}, ", end="")
+        print(f"{multiprocessing.cpu_count()} cores; ratio to the raw aiohttp row of the same call")
+        results = asyncio.run(run(url, args.calls, levels, args.batches))
+        print(
+            f"{args.batches} batches of {args.calls // args.batches} calls per row, rows taking"
+            " turns; the median batch, and the ratio of the medians"
+        )
+        print(f"{'client':42} " + " ".join(f"{'c=' + str(c):>16}" for c in levels))
+        for name, row in results.items():
+            base = results[BASES.get(name, name)]
+            mid = {c: statistics.median(row[c]) for c in levels}
+            cells = [
+                f"{mid[c]:.3f} ms ({mid[c] / statistics.median(base[c]):.2f}x)" for c in levels
+            ]
+            print(f"{name:42} " + " ".join(f"{cell:>16}" for cell in cells))
     finally:
         server.terminate()
         server.join()
-    base = results["raw aiohttp"]
-    print(f"client CPU per call, {args.calls} POST run-now calls, server: aiohttp.web in its own")
-    print(f"process; {platform.python_implementation()} {platform.python_version()}, ", end="")
-    print(f"{multiprocessing.cpu_count()} cores")
-    print(f"{'client':48} {'c=1':>16} {'c=8':>16} {'c=64':>16}")
-    for name, row in results.items():
-        cells = [f"{row[c]:.3f} ms ({row[c] / base[c]:.1f}x)" for c in (1, 8, 64)]
-        print(f"{name:48} " + " ".join(f"{cell:>16}" for cell in cells))
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ import ssl
 import sys
 import threading
 from collections.abc import Mapping
-from typing import Final, Literal, TypeAlias
+from typing import Any, Final, Literal, TypeAlias
 
 import anyio
 import httpx
@@ -123,8 +123,11 @@ class HttpClient:
         self._verify = verify
         extra = check_header_text(user_agent_extra, name="user_agent_extra")
         self._headers = {"User-Agent": user_agent(extra), "Accept": "application/json"}
+        self._plain_headers = httpx.Headers(self._headers)
+        self._json_headers = httpx.Headers({**self._headers, "Content-Type": "application/json"})
         self._transport: httpx.AsyncBaseTransport | None = None
         self._urls: dict[str, httpx.URL] = {}
+        self._query_urls: dict[tuple[Any, ...], httpx.URL] = {}
         self._timeout_extension = httpx.Timeout(
             connect=timeouts.connect, read=timeouts.read, write=timeouts.write, pool=timeouts.pool
         ).as_dict()
@@ -154,24 +157,46 @@ class HttpClient:
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Request:
         """Return the request a call would send (for dry runs, logging and `send`)."""
-        request_headers = dict(self._headers)
-        if content is not None:
-            request_headers["Content-Type"] = "application/json"
+        request_headers: httpx.Headers | dict[str, str]
         if headers:
+            request_headers = dict(self._headers)
+            if content is not None:
+                request_headers["Content-Type"] = "application/json"
             request_headers.update(headers)
+        else:  # built once: httpx copies a Headers as it is, without checking each again
+            request_headers = self._plain_headers if content is None else self._json_headers
         url = self._urls.get(path)
         if url is None:
             url = httpx.URL(self.base_url + path)
             if len(self._urls) < _URL_CACHE_SIZE:
                 self._urls[path] = url
+        if params:
+            url = self._with_query(path, url, params)
         return httpx.Request(
             method,
             url,
-            params=params,
             content=content,
             headers=request_headers,
             extensions={"timeout": self._timeout_extension},
         )
+
+    def _with_query(
+        self, path: str, url: httpx.URL, params: Mapping[str, str | list[str]]
+    ) -> httpx.URL:
+        """`url` with `params` as its query, as ``httpx.Request(params=...)`` makes it.
+
+        Kept per path and query: merging costs twice what the rest of a request does, and a
+        poll asks for the same run again and again. The cache is emptied when full, so a
+        process that reads many different runs keeps the recent ones.
+        """
+        key = (path, *((k, v if isinstance(v, str) else tuple(v)) for k, v in params.items()))
+        merged = self._query_urls.get(key)
+        if merged is None:
+            merged = url.copy_with(params=params)
+            if len(self._query_urls) >= _URL_CACHE_SIZE:
+                self._query_urls.clear()
+            self._query_urls[key] = merged
+        return merged
 
     async def send(self, request: httpx.Request, *, auth: httpx.Auth | None) -> httpx.Response:
         """Send one request (no retries here); the answer comes with its body read.

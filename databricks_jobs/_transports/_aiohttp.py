@@ -39,7 +39,9 @@ from ._slots import take_slot
 
 __all__ = ["AiohttpTransport"]
 
-_SKIP_HEADERS = frozenset({"content-length", "transfer-encoding", "connection"})
+_SKIP_HEADERS = frozenset({b"content-length", b"transfer-encoding", b"connection"})
+_URL_CACHE_SIZE = 512
+"""Parsed URLs kept (the cache is emptied when full)."""
 
 
 _MIDDLEWARES_FROM: Final = (3, 12)
@@ -110,6 +112,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._closed = False
         # aiohttp has no pool timeout of its own: requests wait for a connection here.
         self._slots = anyio.Semaphore(limits.max_connections)
+        self._timeouts: dict[tuple[float | None, float | None], aiohttp.ClientTimeout] = {}
+        self._urls: dict[str, yarl.URL] = {}
 
     def _open(self) -> aiohttp.ClientSession:
         trace = aiohttp.TraceConfig()
@@ -150,20 +154,26 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         session = self._session or self._open()
         timeouts = request.extensions.get("timeout", {})
         connect, read = timeouts.get("connect"), timeouts.get("read")
-        timeout = aiohttp.ClientTimeout(
-            total=None, connect=connect, sock_connect=connect, sock_read=read
-        )
+        timeout = self._timeouts.get((connect, read))
+        if timeout is None:  # one per Workspace in practice: its Timeouts
+            timeout = aiohttp.ClientTimeout(
+                total=None, connect=connect, sock_connect=connect, sock_read=read
+            )
+            self._timeouts[connect, read] = timeout
+        # The raw pairs, decoded once with the headers' encoding: what `multi_items` gives,
+        # without finding the encoding again for every header.
+        encoding = request.headers.encoding
         headers = [
-            (name, value)
-            for name, value in request.headers.multi_items()
-            if name.lower() not in _SKIP_HEADERS
+            (name.decode(encoding), value.decode(encoding))
+            for name, value in ((name.lower(), value) for name, value in request.headers.raw)
+            if name not in _SKIP_HEADERS
         ]
         body = await request.aread()
         progress = _Progress(record)
         try:
             async with session.request(
                 request.method,
-                yarl.URL(str(request.url), encoded=True),
+                self._yarl_url(request.url),
                 data=body or None,
                 headers=headers,
                 timeout=timeout,
@@ -226,6 +236,17 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if declared is not None:
             return await response.read()
         return await read_capped(response.content.iter_any(), request, self._max_body)
+
+    def _yarl_url(self, url: httpx.URL) -> yarl.URL:
+        """The URL for aiohttp, already encoded; kept per URL (paths and polls repeat)."""
+        text = str(url)
+        parsed = self._urls.get(text)
+        if parsed is None:
+            parsed = yarl.URL(text, encoded=True)
+            if len(self._urls) >= _URL_CACHE_SIZE:
+                self._urls.clear()
+            self._urls[text] = parsed
+        return parsed
 
     async def aclose(self) -> None:
         """Close the session and its connections; later requests raise `ClientClosedError`."""
