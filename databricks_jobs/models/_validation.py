@@ -285,7 +285,7 @@ def _fits(value: Any, shape: _Shape) -> bool:
     if kind == "list":
         return isinstance(value, list | tuple)
     if kind == "dict":
-        return isinstance(value, Mapping)
+        return value.__class__ is dict or isinstance(value, Mapping)  # skip the ABC's check
     return True  # pragma: no cover - every kind is listed above
 
 
@@ -299,12 +299,11 @@ def _check_shapes(obj: Model, path: str) -> None:
     """
     for name, shape, required in _shapes(type(obj)):
         value = getattr(obj, name)
-        where = _at(path, name)
-        if value is None:
+        if value is None:  # most fields: no path to build
             if required:
-                raise SpecError("this field is required", field=where)
+                raise SpecError("this field is required", field=_at(path, name))
             continue
-        _check_value(value, shape, where, name)
+        _check_value(value, shape, _at(path, name), name)
 
 
 def _check_value(value: Any, shape: _Shape, where: str, name: str) -> None:
