@@ -38,7 +38,7 @@ from ._errors import (
 )
 from ._http import HttpClient
 from ._inflight import InFlight
-from ._limits import BackoffGate, RateLimiter, RateLimits, endpoint_of
+from ._limits import BackoffGate, Gate, Limiter, RateLimiter, RateLimits, endpoint_of
 from ._pagination import Paginator, collect_pages
 from ._retry import RetryPolicy, call_with_retries
 from ._sending import CURRENT_CALL, CallState
@@ -57,7 +57,7 @@ _METHOD: Final = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 """An HTTP method is a token (RFC 9110, 5.6.2)."""
 _SNIPPET: Final = 200
 _DEFAULT_PAUSE: Final = 1.0
-"""How long a 429 without Retry-After holds every request of the Workspace back."""
+"""How long a 429 without Retry-After holds back the requests of its endpoint."""
 
 
 _CAPTURED: ContextVar[list[httpx.Request] | None] = ContextVar(
@@ -130,6 +130,8 @@ class ApiClient:
         total_timeout: float | None,
         rate_limits: RateLimits | None = None,
         debug_headers: bool = False,
+        limiter: Limiter | None = None,
+        gate: Gate | None = None,
     ) -> None:
         self.http = http
         self.auth = auth
@@ -137,8 +139,10 @@ class ApiClient:
         self.clock = clock
         self.total_timeout = total_timeout
         self.debug_headers = debug_headers
-        self.limiter = RateLimiter(rate_limits or RateLimits(), clock)
-        self.gate = BackoffGate(clock)
+        # The local budget and gate; a shared implementation (one budget for many
+        # processes) replaces them through `limiter` and `gate`.
+        self.limiter: Limiter = limiter or RateLimiter(rate_limits or RateLimits(), clock)
+        self.gate: Gate = gate or BackoffGate(clock)
         self._in_flight = InFlight()
 
     def build_request(
@@ -237,9 +241,9 @@ class ApiClient:
         async def attempt() -> JSONObject:
             record = state.begin(request)
             try:
-                await self.gate.wait_open()
+                await self.gate.wait_open(endpoint)
                 await self.limiter.acquire(endpoint)
-                return await self._send_once(request, state.attempt)
+                return await self._send_once(request, state.attempt, endpoint)
             except Exception:
                 # Not for cancellation: a deadline reads the attempt it cut as still in flight.
                 state.failed(record)
@@ -332,7 +336,9 @@ class ApiClient:
         await self._in_flight.close()
         await self.http.aclose()
 
-    async def _send_once(self, request: httpx.Request, attempt_number: int) -> JSONObject:
+    async def _send_once(
+        self, request: httpx.Request, attempt_number: int, endpoint: str
+    ) -> JSONObject:
         started = time.perf_counter()
         try:
             response = await self.http.send(request, auth=self.auth)
@@ -346,8 +352,14 @@ class ApiClient:
             hidden = _credentials(request)
             error = hide_secrets(self._error(request, response, hidden), hidden)
             if isinstance(error, RateLimited) and status == 429:
+                # The service's limits are per endpoint: a 429 pauses the endpoint it came
+                # from, unless its message says the whole workspace's limit was hit.
                 advised = error.retry_after if error.retry_after is not None else _DEFAULT_PAUSE
-                self.gate.close_for(min(advised, self.retry.max_retry_after))
+                await self.gate.pause(
+                    endpoint,
+                    min(advised, self.retry.max_retry_after),
+                    workspace_wide=error.workspace_wide,
+                )
             raise error
         return _decode(request, response)
 

@@ -47,6 +47,7 @@ from ._errors import (
     ClientClosedError,
     DatabricksError,
     EventLoopError,
+    RateBudgetExhausted,
     ServerError,
     SpecError,
     TooManyRequests,
@@ -362,7 +363,7 @@ class FinishedRun:
         return self.outcome is not None and self.outcome.succeeded
 
 
-_TRANSIENT = (TransportError, ServerError, TooManyRequests)
+_TRANSIENT = (TransportError, ServerError, TooManyRequests, RateBudgetExhausted)
 """Errors `wait` outlives: it reads again next cycle."""
 _CLIENT_UNUSABLE = (ClientClosedError, EventLoopError)
 """Errors of the Workspace, not of a run: `wait` raises them (after what finished)."""
