@@ -62,6 +62,7 @@ from ._limits import RateLimits
 from ._outcome import OutcomeKind, RunOutcome, run_outcome
 from ._pagination import Page, Paginator
 from ._retry import RetryPolicy
+from ._sending import TrackedCalls
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 from ._workspace import Workspace
@@ -132,6 +133,7 @@ __all__ = [
     "Timeouts",
     "TokenProvider",
     "TooManyRequests",
+    "TrackedCalls",
     "TransportError",
     "Unauthenticated",
     "Unimplemented",

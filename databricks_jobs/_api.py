@@ -41,7 +41,7 @@ from ._inflight import InFlight
 from ._limits import BackoffGate, Gate, Limiter, RateLimiter, RateLimits, endpoint_of
 from ._pagination import Paginator, collect_pages
 from ._retry import RetryPolicy, call_with_retries
-from ._sending import CURRENT_CALL, CallState
+from ._sending import CURRENT_CALL, CallState, TrackedCalls, register_call, track_calls
 from ._types import JSONObject, QueryValue
 from ._writes import READ_METHODS, safe_to_repeat
 
@@ -219,6 +219,7 @@ class ApiClient:
         if idempotent is None:
             idempotent = safe_to_repeat(request.method, endpoint, body)
         state = CallState.for_body(body, write=request.method not in READ_METHODS)
+        register_call(self, state)
         entered = CURRENT_CALL.set(state)
         try:
             data = await self._call_with_deadline(request, path, endpoint, state, idempotent)
@@ -283,6 +284,12 @@ class ApiClient:
         if not safe and cut is not None and cut.may_have_applied:
             raise OutcomeUnknown(request.method, path, timeout) from timeout
         raise timeout
+
+    @contextlib.contextmanager
+    def track_calls(self) -> Iterator[TrackedCalls]:
+        """Record what the calls of this client made in this block (see `TrackedCalls`)."""
+        with track_calls(self) as tracked:
+            yield tracked
 
     def paginate(
         self,
