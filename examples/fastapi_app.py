@@ -86,6 +86,7 @@ from databricks_jobs.models import Run
 
 __all__ = [
     "CancelOnDisconnect",
+    "LongPolls",
     "RunStatus",
     "Settings",
     "TriggerRequest",
