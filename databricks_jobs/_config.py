@@ -86,7 +86,7 @@ _LOOPBACK_NAMES: Final = frozenset({"localhost", "localhost.localdomain", "ip6-l
 _TRUE: Final = frozenset({"1", "true", "t", "yes", "y", "on"})
 _FALSE: Final = frozenset({"0", "false", "f", "no", "n", "off", ""})
 
-Seconds: TypeAlias = "float | int | dt.timedelta"
+Seconds: TypeAlias = float | int | dt.timedelta
 """A duration: a number of seconds or a `datetime.timedelta` (never negative, never NaN)."""
 
 
