@@ -38,10 +38,10 @@ from ._errors import (
 )
 from ._http import HttpClient
 from ._inflight import InFlight
-from ._limits import BackoffGate, RateLimiter, RateLimits, endpoint_of
+from ._limits import BackoffGate, Gate, Limiter, RateLimiter, RateLimits, endpoint_of
 from ._pagination import Paginator, collect_pages
 from ._retry import RetryPolicy, retry_after
-from ._sending import CURRENT_CALL, CallState
+from ._sending import CURRENT_CALL, CallState, TrackedCalls, register_call, track_calls
 from ._types import JSONObject, QueryValue
 from ._writes import READ_METHODS, safe_to_repeat
 
@@ -58,7 +58,7 @@ _METHOD: Final = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 """An HTTP method is a token (RFC 9110, 5.6.2)."""
 _SNIPPET: Final = 200
 _DEFAULT_PAUSE: Final = 1.0
-"""How long a 429 without Retry-After holds every request of the Workspace back."""
+"""How long a 429 without Retry-After holds back the requests of its endpoint."""
 
 
 _CAPTURED: ContextVar[list[httpx.Request] | None] = ContextVar(
@@ -131,6 +131,8 @@ class ApiClient:
         total_timeout: float | None,
         rate_limits: RateLimits | None = None,
         debug_headers: bool = False,
+        limiter: Limiter | None = None,
+        gate: Gate | None = None,
     ) -> None:
         self.http = http
         self.auth = auth
@@ -138,8 +140,10 @@ class ApiClient:
         self.clock = clock
         self.total_timeout = total_timeout
         self.debug_headers = debug_headers
-        self.limiter = RateLimiter(rate_limits or RateLimits(), clock)
-        self.gate = BackoffGate(clock)
+        # The local budget and gate; a shared implementation (one budget for many
+        # processes) replaces them through `limiter` and `gate`.
+        self.limiter: Limiter = limiter or RateLimiter(rate_limits or RateLimits(), clock)
+        self.gate: Gate = gate or BackoffGate(clock)
         self._in_flight = InFlight()
 
     def build_request(
@@ -232,6 +236,7 @@ class ApiClient:
         if idempotent is None:
             idempotent = safe_to_repeat(request.method, endpoint, body)
         state = CallState.for_body(body, write=request.method not in READ_METHODS)
+        register_call(self, state)
         entered = CURRENT_CALL.set(state)
         try:
             data = await self._call_with_deadline(request, path, endpoint, state, idempotent)
@@ -257,9 +262,9 @@ class ApiClient:
         async def attempt() -> JSONObject:
             record = state.begin(request)
             try:
-                await self.gate.wait_open()
+                await self.gate.wait_open(endpoint)
                 await self.limiter.acquire(endpoint)
-                return await self._send_once(request, state.attempt)
+                return await self._send_once(request, state.attempt, endpoint)
             except Exception:
                 # Not for cancellation: a deadline reads the attempt it cut as still in flight.
                 state.failed(record)
@@ -304,6 +309,26 @@ class ApiClient:
         if not safe and cut is not None and cut.may_have_applied:
             raise OutcomeUnknown(request.method, path, timeout) from timeout
         raise timeout
+
+    async def pause(self, seconds: float) -> None:
+        """Sleep on the clock between the calls of a longer operation (a wait's polls).
+
+        Closing the client ends the pause at once with `ClientClosedError`, as it ends the
+        calls waiting at the gate or the limiter: a wait sleeping between two polls does not
+        outlive its Workspace by a polling interval.
+        """
+        self.http.check_usable()
+        with self._in_flight.track(None, CallState(token=None, write=False)) as pausing:
+            await self.clock.sleep(seconds)
+        if pausing.closed:
+            await anyio.lowlevel.checkpoint_if_cancelled()  # the caller's own cancel wins
+            raise ClientClosedError()
+
+    @contextlib.contextmanager
+    def track_calls(self) -> Iterator[TrackedCalls]:
+        """Record what the calls of this client made in this block (see `TrackedCalls`)."""
+        with track_calls(self) as tracked:
+            yield tracked
 
     def paginate(
         self,
@@ -355,7 +380,9 @@ class ApiClient:
         await self._in_flight.close()
         await self.http.aclose()
 
-    async def _send_once(self, request: httpx.Request, attempt_number: int) -> JSONObject:
+    async def _send_once(
+        self, request: httpx.Request, attempt_number: int, endpoint: str
+    ) -> JSONObject:
         started = time.perf_counter()
         try:
             response = await self.http.send(request, auth=self.auth)
@@ -367,8 +394,14 @@ class ApiClient:
         if status >= 300:
             error = self._error(request, response)
             if isinstance(error, RateLimited) and status == 429:
+                # The service's limits are per endpoint: a 429 pauses the endpoint it came
+                # from, unless its message says the whole workspace's limit was hit.
                 advised = error.retry_after if error.retry_after is not None else _DEFAULT_PAUSE
-                self.gate.close_for(min(advised, self.retry.max_retry_after))
+                await self.gate.pause(
+                    endpoint,
+                    min(advised, self.retry.max_retry_after),
+                    workspace_wide=error.workspace_wide,
+                )
             raise error
         return _decode(request, response)
 

@@ -1,10 +1,21 @@
-"""Client-side rate limits and the shared "back off until" gate of a Workspace.
+"""Client-side rate limits and the "back off until" gate of a Workspace, with admission control.
 
 Every request of a Workspace passes both, in `_api`: a single call from a web handler, each
 poll of a wait, each item of a bulk batch. The limits are requests per second per endpoint
-(a token bucket per endpoint, on the Workspace clock); the gate holds every request back
-until the time a 429 advised, so that the first task to be throttled pauses all of them
-instead of each finding out by itself.
+(a token bucket per endpoint, on the Workspace clock); the gate holds the requests of an
+endpoint back until the time a 429 on that endpoint advised (every endpoint, when the 429
+says the limit of the whole workspace was hit), so that the first task to be throttled
+pauses the others instead of each finding out by itself, while the endpoints the service
+did not throttle go on at full speed.
+
+Admission control: a call that would wait (for its slot, or for the gate) longer than the
+time it has left before its deadline fails at once with `RateBudgetExhausted`, reserving
+nothing; so does one that finds `RateLimits.max_waiting` calls already waiting. The time
+left is read from the caller's cancel scopes (`time_left`), which hold the Workspace's total
+timeout and any deadline of the caller's own.
+
+`Limiter` and `Gate` are what `_api` needs of the two: a second implementation (a budget
+shared through Redis by many processes) slots in behind the same methods.
 
 Default limits follow the published per-workspace limits of the Jobs API (20 requests per
 second for create, run-now and runs/submit; 100 for runs/get) and use 30 for everything
@@ -15,16 +26,28 @@ from __future__ import annotations
 
 import collections
 import functools
+import math
 import re
 from collections.abc import Mapping
-from typing import Final
+from typing import Final, Protocol
 
 import anyio
+import anyio.lowlevel
 import attrs
 
 from ._clock import Clock
+from ._errors import ConfigError, RateBudgetExhausted
 
-__all__ = ["DEFAULT_ENDPOINT_LIMITS", "BackoffGate", "RateLimiter", "RateLimits", "endpoint_of"]
+__all__ = [
+    "DEFAULT_ENDPOINT_LIMITS",
+    "BackoffGate",
+    "Gate",
+    "Limiter",
+    "RateLimiter",
+    "RateLimits",
+    "endpoint_of",
+    "time_left",
+]
 
 DEFAULT_ENDPOINT_LIMITS: Final[Mapping[str, float]] = {
     "jobs/create": 20.0,
@@ -47,19 +70,33 @@ def endpoint_of(path: str) -> str:
     return _NUMBER.sub("/*", _VERSION.sub("", path)).strip("/")
 
 
-def _rate(value: float | None) -> float | None:
+def _rate(value: float | None, *, name: str = "default") -> float | None:
     if value is None:
         return None
-    rate = float(value)
+    try:
+        rate = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        rate = math.nan
     if not rate > 0:
-        raise ValueError(
-            f"a rate limit must be a positive number of requests per second, got {value!r}"
+        raise ConfigError(
+            f"the rate limit {name} must be a positive number of requests per second or None, "
+            f"got {value!r}"
         )
     return rate
 
 
 def _rates(value: Mapping[str, float | None]) -> Mapping[str, float | None]:
-    return {str(key): _rate(rate) for key, rate in value.items()}
+    if not isinstance(value, Mapping):
+        raise ConfigError(
+            "per_endpoint must map endpoints (such as 'jobs/run-now') to requests per second, "
+            f"got {type(value).__name__}"
+        )
+    return {str(key): _rate(rate, name=f"for {key!r}") for key, rate in value.items()}
+
+
+def _max_waiting(instance: object, attribute: attrs.Attribute[int | None], value: object) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise ConfigError(f"max_waiting must be None or an integer of 0 or more, got {value!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -69,6 +106,11 @@ class RateLimits:
     `default` applies to each endpoint not named in `per_endpoint` (None: no limit); a
     None in `per_endpoint` lifts the limit of that endpoint. Each endpoint may send a burst
     of up to one second's worth of requests at once.
+
+    A call that would wait for its slot past its deadline fails at once with
+    `RateBudgetExhausted` (admission control). `max_waiting` also bounds how many calls may
+    wait for a slot of one endpoint: the next one is refused the same way (None: no bound;
+    0: a call is sent at once or refused).
 
     ```python
     from databricks_jobs import RateLimits, Workspace
@@ -83,6 +125,7 @@ class RateLimits:
     per_endpoint: Mapping[str, float | None] = attrs.field(
         factory=lambda: dict(DEFAULT_ENDPOINT_LIMITS), converter=_rates
     )
+    max_waiting: int | None = attrs.field(default=None, validator=_max_waiting)
 
     @classmethod
     def unlimited(cls) -> RateLimits:
@@ -141,6 +184,16 @@ class _Bucket:
         self._waiting = 0  # tickets whose callers wait for their start
         self._queue: collections.deque[_Slot] = collections.deque()  # in order of start
 
+    @property
+    def waiting(self) -> int:
+        """How many callers hold a slot they wait for."""
+        return self._waiting
+
+    def next_start(self, now: float) -> float:
+        """When the next free slot starts, without taking it."""
+        after = self._next if self._waiting else self._sent_next
+        return max(after, now - self._tolerance)
+
     def reserve(self, now: float) -> _Ticket:
         """Take the next free slot."""
         self._waiting += 1
@@ -184,8 +237,56 @@ class _Bucket:
             self._next = gone.before
 
 
+def time_left() -> float:
+    """Seconds until the nearest deadline of the calling task's cancel scopes (inf: none).
+
+    The scopes hold the Workspace's total timeout of the call in progress and any deadline
+    the caller set itself (``anyio.fail_after``, ``move_on_after``, a trio deadline); a
+    deadline set with asyncio's own ``asyncio.timeout`` is not visible here.
+    """
+    return anyio.current_effective_deadline() - anyio.current_time()
+
+
+async def _refuse(error: RateBudgetExhausted) -> RateBudgetExhausted:
+    """`error`, unless the caller was cancelled meanwhile: its cancellation wins."""
+    await anyio.lowlevel.checkpoint_if_cancelled()
+    return error
+
+
+class Limiter(Protocol):
+    """What a call needs of a rate budget: a slot for its endpoint, now or soon, or a refusal.
+
+    An implementation waits until `endpoint` may be called again, and raises
+    `RateBudgetExhausted` at once, reserving nothing, when that wait would outlast
+    `time_left()` or when too many callers already wait; a caller cancelled while waiting
+    gives its slot back.
+    """
+
+    async def acquire(self, endpoint: str) -> None:
+        """Wait for a slot of `endpoint` (or refuse at once; see the class)."""
+        ...
+
+
+class Gate(Protocol):
+    """What a call needs of the back-off gate: the pauses that 429 answers asked for.
+
+    `pause` holds back the requests of one endpoint (or of every endpoint when
+    `workspace_wide`) for `seconds` from now, never shortening a pause; `wait_open` returns
+    when `endpoint` is open, and raises `RateBudgetExhausted` at once when it would reopen
+    only after `time_left()`.
+    """
+
+    async def wait_open(self, endpoint: str) -> None:
+        """Return when `endpoint` may be called (at once, usually)."""
+        ...
+
+    async def pause(self, endpoint: str, seconds: float, *, workspace_wide: bool) -> None:
+        """Hold `endpoint` (or every endpoint) back for `seconds` from now."""
+        ...
+
+
 class RateLimiter:
-    """One token bucket per endpoint, created on first use."""
+    """One token bucket per endpoint, created on first use, with admission control."""
 
     def __init__(self, limits: RateLimits, clock: Clock) -> None:
         self.limits = limits
@@ -195,7 +296,10 @@ class RateLimiter:
     async def acquire(self, endpoint: str) -> None:
         """Wait (on the clock) until `endpoint` may be called again.
 
-        A caller cancelled or timed out while waiting gives its slot back.
+        Raises `RateBudgetExhausted` at once, reserving nothing, when the slot would start
+        after the caller's deadline (`time_left`) or when `RateLimits.max_waiting` callers
+        already wait for this endpoint. A caller cancelled or timed out while waiting gives
+        its slot back.
         """
         try:
             bucket = self._buckets[endpoint]
@@ -205,7 +309,13 @@ class RateLimiter:
         if bucket is None:
             return
         clock = self._clock
-        ticket = bucket.reserve(clock.now())
+        now = clock.now()
+        wait = bucket.next_start(now) - now
+        if wait > _SAME_TIME:
+            refusal = self._refusal(endpoint, bucket, wait)
+            if refusal is not None:
+                raise await _refuse(refusal)
+        ticket = bucket.reserve(now)
         try:
             while (wait := ticket.slot.start - clock.now()) > _SAME_TIME:
                 with anyio.CancelScope() as ticket.scope:  # cancelled: moved to an earlier slot
@@ -216,26 +326,86 @@ class RateLimiter:
             raise
         bucket.used(ticket, clock.now())
 
+    def _refusal(self, endpoint: str, bucket: _Bucket, wait: float) -> RateBudgetExhausted | None:
+        """The error that refuses a caller who would wait `wait` seconds, or None to admit it."""
+        bound = self.limits.max_waiting
+        if bound is not None and bucket.waiting >= bound:
+            return RateBudgetExhausted(
+                f"{endpoint}: the client-side rate budget is exhausted: {bucket.waiting} "
+                f"calls already wait for a slot (max_waiting={bound}); the next slot is free "
+                f"in {wait:.3g} s. Nothing was sent",
+                endpoint=endpoint,
+                retry_after=wait,
+            )
+        left = time_left()
+        if wait > left:
+            return RateBudgetExhausted(
+                f"{endpoint}: the client-side rate budget is exhausted: the next slot is "
+                f"free in {wait:.3g} s, after this call's deadline ({_seconds(left)} left). "
+                "Nothing was sent",
+                endpoint=endpoint,
+                retry_after=wait,
+                time_left=max(0.0, left),
+            )
+        return None
+
+
+def _seconds(value: float) -> str:
+    return f"{max(0.0, value):.3g} s"
+
 
 class BackoffGate:
-    """Holds every request back until the time the last throttling answer advised."""
+    """Holds requests back until the time the last throttling answer advised, per endpoint.
+
+    A 429 pauses the endpoint it came from; one whose message says the limit of the whole
+    workspace was hit pauses every endpoint.
+    """
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
-        self.until = float("-inf")
+        self._until: dict[str, float] = {}
+        self.everywhere_until = -math.inf
+        """Until when every endpoint is held back (after a workspace-wide 429)."""
         self.closings = 0
+        """How many times a pause began or was lengthened (for tests and diagnostics)."""
 
-    def close_for(self, seconds: float) -> None:
-        """Hold requests back for `seconds` from now (never shortens an existing pause)."""
+    def until(self, endpoint: str) -> float:
+        """The clock time at which `endpoint` reopens (in the past: it is open)."""
+        return max(self._until.get(endpoint, -math.inf), self.everywhere_until)
+
+    def close_for(self, endpoint: str, seconds: float, *, workspace_wide: bool = False) -> None:
+        """Hold `endpoint` (or every endpoint) back for `seconds` from now (never shortened)."""
         until = self._clock.now() + max(0.0, seconds)
-        if until > self.until:
-            self.until = until
+        if workspace_wide:
+            if until > self.everywhere_until:
+                self.everywhere_until = until
+                self.closings += 1
+        elif until > self._until.get(endpoint, -math.inf):
+            self._until[endpoint] = until
             self.closings += 1
 
-    async def wait_open(self) -> None:
-        """Return when the gate is open (at once, usually)."""
-        while True:
-            wait = self.until - self._clock.now()
-            if wait <= 0:
-                return
-            await self._clock.sleep(wait)
+    async def pause(self, endpoint: str, seconds: float, *, workspace_wide: bool) -> None:
+        """`close_for`, as the `Gate` protocol names it (a shared gate's pause is I/O)."""
+        self.close_for(endpoint, seconds, workspace_wide=workspace_wide)
+
+    async def wait_open(self, endpoint: str) -> None:
+        """Return when `endpoint` is open (at once, usually).
+
+        Raises `RateBudgetExhausted` at once when it reopens only after the caller's
+        deadline (`time_left`).
+        """
+        clock = self._clock
+        while (wait := self.until(endpoint) - clock.now()) > 0:
+            left = time_left()
+            if wait > left:
+                raise await _refuse(
+                    RateBudgetExhausted(
+                        f"{endpoint}: the client-side rate budget is exhausted: the service "
+                        f"asked to pause this endpoint for another {wait:.3g} s (429), past "
+                        f"this call's deadline ({_seconds(left)} left). Nothing was sent",
+                        endpoint=endpoint,
+                        retry_after=wait,
+                        time_left=max(0.0, left),
+                    )
+                )
+            await clock.sleep(wait)

@@ -355,7 +355,12 @@ class FinishedRun:
         return self.outcome is not None and self.outcome.succeeded
 
 
-_TRANSIENT = (_errors.TransportError, _errors.ServerError, _errors.TooManyRequests)
+_TRANSIENT = (
+    _errors.TransportError,
+    _errors.ServerError,
+    _errors.TooManyRequests,
+    _errors.RateBudgetExhausted,
+)
 """Errors `wait` outlives: it reads again next cycle."""
 _CLIENT_UNUSABLE = (_errors.ClientClosedError, _errors.EventLoopError)
 """Errors of the Workspace, not of a run: `wait` raises them (after what finished)."""
@@ -543,7 +548,7 @@ async def wait(
                 f"{len(pending)} runs did not finish in time: {list(pending)[:10]}"
             )
         pause = interval if deadline is None else min(interval, deadline - now)
-        await clock.sleep(pause)
+        await ws.sleep(pause)  # ends at once when the Workspace closes
 
 
 async def _list_job(
