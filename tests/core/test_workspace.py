@@ -119,3 +119,30 @@ def test_public_surface() -> None:
         value = getattr(databricks_jobs, name)
         if isinstance(value, type):
             assert value.__module__ == "databricks_jobs", name
+
+
+def test_a_query_gives_the_same_url_every_time_and_never_another_querys() -> None:
+    # URLs with their query are kept per path and query: a cached one must be exactly what
+    # httpx makes, and two queries that differ (order, a list against a joined string, a
+    # path that already holds one) must never share an entry, also once the cache is full.
+    ws = mock_workspace(router())
+    queries: list[tuple[str, dict[str, object]]] = [
+        ("/api/2.2/runs/get", {"run_id": 1}),
+        ("/api/2.2/runs/get", {"run_id": 2}),
+        ("/api/2.2/jobs/list", {"a": ["1", "2"], "b": "x y/z&=?é#+"}),
+        ("/api/2.2/jobs/list", {"a": "1,2", "b": "x y/z&=?é#+"}),
+        ("/api/2.2/jobs/list", {"b": "x y/z&=?é#+", "a": "1,2"}),
+        ("/api/2.2/jobs/list?y=1", {"page_token": "CAEQ/+=="}),
+    ]
+    for _ in range(2):
+        for index in range(600):  # past the 512 kept: the cache is emptied and refilled
+            path, query = queries[index % len(queries)]
+            if index >= len(queries):
+                query = {**query, "n": index}
+            request = ws.prepare_request("GET", path, query=query)  # type: ignore[arg-type]
+            fresh = httpx.Request(
+                "GET",
+                httpx.URL(HOST + path),
+                params={k: v if isinstance(v, list) else str(v) for k, v in query.items()},
+            )
+            assert str(request.url) == str(fresh.url), (path, query)
