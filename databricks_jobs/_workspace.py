@@ -23,7 +23,7 @@ from ._auth import (
 from ._clock import Clock, SystemClock
 from ._config import Config, PoolLimits, Timeouts, resolve_config
 from ._http import DEFAULT_MAX_RESPONSE_BYTES, HttpClient, TransportChoice
-from ._limits import RateLimits
+from ._limits import BoundBudget, LocalBudget, RateBudget, RateLimits, SharedBudget
 from ._retry import RetryPolicy
 from ._sending import TrackedCalls
 from ._types import JSONObject, QueryValue
@@ -71,6 +71,7 @@ class Workspace:
         limits: PoolLimits | None = None,
         retry: RetryPolicy | None = None,
         rate_limits: RateLimits | None = None,
+        shared_budget: SharedBudget | None = None,
         transport: TransportChoice = "auto",
         clock: Clock | None = None,
         verify: ssl.SSLContext | str | Literal[True] = True,
@@ -113,13 +114,25 @@ class Workspace:
             user_agent_extra=user_agent_extra,
             max_response_bytes=max_response_bytes,
         )
+        rate_limits = rate_limits or RateLimits()
+        rate_budget: RateBudget
+        self._shared: BoundBudget | None = None
+        if shared_budget is not None:
+            # One budget for every process with the same key (`databricks_jobs.shared`);
+            # its connection opens when the Workspace is entered.
+            rate_budget = self._shared = shared_budget.bind(
+                host=self.config.host, limits=rate_limits, clock=self.clock
+            )
+        else:
+            rate_budget = LocalBudget(rate_limits, self.clock)
+        self._shared_connection: contextlib.AsyncExitStack | None = None
         self._api = ApiClient(
             http=self._http,
             auth=self._make_auth(token_provider),
             retry=retry,
             clock=self.clock,
             total_timeout=timeouts.total,
-            rate_limits=rate_limits,
+            budget=rate_budget,
             debug_headers=self.config.debug_headers,
         )
         self._validate = validate
@@ -297,6 +310,12 @@ class Workspace:
 
     async def __aenter__(self) -> Self:
         self._http.check_usable()  # closed, or another event loop's: refused here, at once
+        if self._shared is not None and self._shared_connection is None:
+            # The shared budget's client lives in this task's block (a structured task group),
+            # so it opens here and closes in __aexit__, in the same task.
+            connection = contextlib.AsyncExitStack()
+            await connection.enter_async_context(self._shared.connect())
+            self._shared_connection = connection
         self._entered = True
         return self
 
@@ -306,7 +325,12 @@ class Workspace:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self.aclose()
+        try:
+            await self.aclose()
+        finally:
+            connection, self._shared_connection = self._shared_connection, None
+            if connection is not None:
+                await connection.aclose()
 
     async def aclose(self) -> None:
         """Close the HTTP client and its connections. Safe to call more than once.
