@@ -34,6 +34,8 @@ logger = logging.getLogger("databricks_jobs.shared")
 
 _MICRO: Final = 1_000_000
 _GRANTED, _GATE_CLOSED, _TOO_MANY, _PAST_DEADLINE = range(4)
+_WARM_UP: Final = 2.0
+"""Seconds a Workspace being entered waits for Redis to load the scripts, at most."""
 _EVERYWHERE: Final = "*"
 """The gate key of the whole workspace (no endpoint is named ``*``)."""
 
@@ -140,7 +142,11 @@ class RedisBoundBudget:
 
     @contextlib.asynccontextmanager
     async def connect(self) -> AsyncIterator[None]:
-        """Open the Redis client for the block (nothing is sent until the first call)."""
+        """Open the Redis client for the block, and load the scripts if Redis answers.
+
+        Loading them here (within `_WARM_UP` seconds) spares the first calls the connection
+        and the script upload; a Redis that does not answer now only starts the fallback.
+        """
         client = self._settings._client()
         async with client:
             self._scripts = {
@@ -149,6 +155,13 @@ class RedisBoundBudget:
                 "pause": client.register_script(PAUSE),
             }
             try:
+                with anyio.move_on_after(max(_WARM_UP, self._timeout)):
+                    try:
+                        for script in (ACQUIRE, GIVE_BACK, PAUSE):
+                            await client.script_load(script)
+                    except Exception as error:  # the calls will use the fallback
+                        if self._breaker.failed():
+                            self._warn(error)
                 yield
             finally:
                 self._scripts = None
