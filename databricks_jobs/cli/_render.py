@@ -1,8 +1,16 @@
-"""Human output: tables of jobs and runs, a run's summary with its per-task timeline."""
+"""Human output: tables of jobs and runs, a run's summary with its per-task timeline.
+
+Decoding keeps a value of an unexpected JSON type as received, so every reader here takes
+what it finds through `_millis`, `_text` and `_models`: what it cannot read is shown as
+``-`` (or left out), never raised, since a crash would hide the very run a user looks into.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import json
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -11,7 +19,16 @@ from rich.table import Table
 from rich.text import Text
 
 from databricks_jobs import run_outcome
-from databricks_jobs.models import BaseJob, BaseRun, Job, JobPermissions, Run, RunOutput
+from databricks_jobs.models import (
+    BaseJob,
+    BaseRun,
+    CronSchedule,
+    Job,
+    JobPermissions,
+    JobSettings,
+    Run,
+    RunOutput,
+)
 
 __all__ = [
     "duration_text",
@@ -31,7 +48,44 @@ BAR_WIDTH = 24
 
 
 def _enum(value: Any) -> str | None:
-    return None if value is None else str(getattr(value, "value", value))
+    return None if value is None else _text(getattr(value, "value", value))
+
+
+def _millis(value: Any) -> int | None:
+    """A time or duration in milliseconds, or None when the value is no finite number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _text(value: Any, default: str = "-") -> str:
+    """A value as one line of text: strings as they are, anything else as compact JSON."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, str):
+        return value
+    if attrs.has(type(value)) or isinstance(value, enum.Enum):
+        return str(getattr(value, "value", value))
+    try:
+        return json.dumps(value, separators=(",", ":"), default=str)
+    except (TypeError, ValueError):  # a float beyond JSON, a cycle: say what Python would
+        return repr(value)
+
+
+def _models(value: Any) -> list[Any]:
+    """The model objects of a list field, leaving out what a server put there instead."""
+    if not isinstance(value, list):
+        return []
+    return [item for item in value if attrs.has(type(item))]
 
 
 def state_text(run: Any) -> str:
@@ -48,7 +102,7 @@ def state_text(run: Any) -> str:
 
 def duration_text(millis: float | None) -> str:
     """``1h 02m``, ``3m 05s``, ``12s``, or ``-`` when unknown."""
-    if millis is None or millis < 0:
+    if millis is None or not math.isfinite(millis) or millis < 0:
         return "-"
     total = round(millis / 1000)
     hours, rest = divmod(total, 3600)
@@ -60,31 +114,36 @@ def duration_text(millis: float | None) -> str:
     return f"{secs}s"
 
 
-def time_text(millis: int | None) -> str:
-    """An epoch time in milliseconds as ``2026-11-25 13:04:05 UTC``."""
-    if not millis:
+def time_text(millis: Any) -> str:
+    """An epoch time in milliseconds as ``2026-11-25 13:04:05 UTC`` (``-`` when unreadable)."""
+    value = _millis(millis)
+    if not value:
         return "-"
-    moment = dt.datetime.fromtimestamp(millis / 1000, tz=dt.UTC)
+    try:
+        moment = dt.datetime.fromtimestamp(value / 1000, tz=dt.UTC)
+    except (OverflowError, OSError, ValueError):  # before year 1 or after 9999
+        return "-"
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _run_duration(run: Any, now_ms: int | None = None) -> int | None:
     """Milliseconds a run or task run has taken (so far, when `now_ms` is given)."""
-    if getattr(run, "run_duration", None):
-        return int(run.run_duration)
-    start = getattr(run, "start_time", None)
-    end = getattr(run, "end_time", None)
+    duration = _millis(getattr(run, "run_duration", None))
+    if duration:
+        return duration
+    start = _millis(getattr(run, "start_time", None))
+    end = _millis(getattr(run, "end_time", None))
     if start and end:
-        return int(end - start)
+        return end - start
     if start and now_ms is not None and not run_outcome(run).finished:
-        return max(0, now_ms - int(start))
+        return max(0, now_ms - start)
     return None
 
 
 def job_table(jobs: Iterable[BaseJob]) -> Table:
     """One row per job: id, name, created, creator (and tasks, when listed with them)."""
     found = list(jobs)
-    with_tasks = any(j.settings is not None and j.settings.tasks is not None for j in found)
+    with_tasks = any(getattr(j.settings, "tasks", None) is not None for j in found)
     table = Table(box=None, header_style="bold")
     columns = ["job id", "name", "created", "creator"] + (["tasks"] if with_tasks else [])
     for column in columns:
@@ -92,14 +151,14 @@ def job_table(jobs: Iterable[BaseJob]) -> Table:
     for job in found:
         settings = job.settings
         row = [
-            str(job.job_id),
-            (settings.name if settings is not None else None) or "-",
+            _text(job.job_id),
+            _text(getattr(settings, "name", None)),
             time_text(job.created_time),
-            job.creator_user_name or "-",
+            _text(job.creator_user_name),
         ]
         if with_tasks:
-            tasks = settings.tasks if settings is not None else None
-            row.append(str(len(tasks)) if tasks is not None else "-")
+            tasks = getattr(settings, "tasks", None)
+            row.append(str(len(tasks)) if isinstance(tasks, list) else "-")
         table.add_row(*row)
     return table
 
@@ -107,24 +166,32 @@ def job_table(jobs: Iterable[BaseJob]) -> Table:
 def job_text(job: Job) -> str:
     """A job's essentials and its tasks with their dependencies."""
     settings = job.settings
-    lines = [f"job {job.job_id}: {settings.name if settings else '-'}"]
-    lines.append(f"  created    {time_text(job.created_time)} by {job.creator_user_name or '-'}")
-    if settings is not None:
-        if settings.schedule is not None:
-            pause = _enum(settings.schedule.pause_status) or "UNPAUSED"
+    lines = [f"job {_text(job.job_id)}: {_text(getattr(settings, 'name', None))}"]
+    created = f"{time_text(job.created_time)} by {_text(job.creator_user_name)}"
+    lines.append(f"  created    {created}")
+    if isinstance(settings, JobSettings):
+        schedule = settings.schedule
+        if isinstance(schedule, CronSchedule):
+            pause = _enum(getattr(schedule, "pause_status", None)) or "UNPAUSED"
             lines.append(
-                f"  schedule   {settings.schedule.quartz_cron_expression} "
-                f"({settings.schedule.timezone_id}, {pause.lower()})"
+                f"  schedule   {_text(schedule.quartz_cron_expression)} "
+                f"({_text(schedule.timezone_id)}, {pause.lower()})"
             )
         if settings.max_concurrent_runs is not None:
-            lines.append(f"  max runs   {settings.max_concurrent_runs}")
-        tasks = settings.tasks or []
+            lines.append(f"  max runs   {_text(settings.max_concurrent_runs)}")
+        tasks = _models(settings.tasks)
         lines.append(f"  tasks      {len(tasks)}")
         for task, depth in task_depths(tasks):
-            after = [d.task_key for d in task.depends_on or [] if d.task_key]
+            after = _upstream(task)
             tail = f"  (after {', '.join(after)})" if after else ""
-            lines.append(f"    {'  ' * depth}{task.task_key}{tail}")
+            lines.append(f"    {'  ' * depth}{_text(task.task_key)}{tail}")
     return "\n".join(lines)
+
+
+def _upstream(task: Any) -> list[str]:
+    """The task keys a task depends on, as text."""
+    keys = (getattr(d, "task_key", None) for d in _models(getattr(task, "depends_on", None)))
+    return [_text(key) for key in keys if key]
 
 
 def task_depths(tasks: Sequence[Any]) -> list[tuple[Any, int]]:
@@ -132,7 +199,7 @@ def task_depths(tasks: Sequence[Any]) -> list[tuple[Any, int]]:
 
     Tasks of one level keep their order; unknown or cyclic dependencies count as depth 0.
     """
-    by_key = {t.task_key: t for t in tasks}
+    by_key = {_text(t.task_key): t for t in tasks}
     depth: dict[str, int] = {}
 
     def depth_of(key: str, seen: frozenset[str]) -> int:
@@ -141,12 +208,12 @@ def task_depths(tasks: Sequence[Any]) -> list[tuple[Any, int]]:
         task = by_key.get(key)
         if task is None or key in seen:
             return 0
-        parents = [d.task_key for d in task.depends_on or [] if d.task_key in by_key]
+        parents = [key for key in _upstream(task) if key in by_key]
         value = 1 + max((depth_of(p, seen | {key}) for p in parents), default=-1)
         depth[key] = value
         return value
 
-    ordered = [(task, depth_of(task.task_key, frozenset())) for task in tasks]
+    ordered = [(task, depth_of(_text(task.task_key), frozenset())) for task in tasks]
     return sorted(ordered, key=lambda pair: pair[1])
 
 
@@ -157,9 +224,9 @@ def runs_table(runs: Iterable[BaseRun]) -> Table:
         table.add_column(column)
     for run in runs:
         table.add_row(
-            str(run.run_id),
-            str(run.job_id) if run.job_id is not None else "-",
-            run.run_name or "-",
+            _text(run.run_id),
+            _text(run.job_id),
+            _text(run.run_name),
             state_text(run),
             time_text(run.start_time),
             duration_text(_run_duration(run)),
@@ -190,21 +257,22 @@ def _describe(run: Run) -> str:
 
 def run_summary(run: Run, now_ms: int | None = None) -> list[Any]:
     """A run at a glance: header lines, then a task table with a timeline (start, duration)."""
-    job = f" (job {run.job_id})" if run.job_id is not None else ""
+    job = f" (job {_text(run.job_id)})" if run.job_id is not None else ""
     header = [
-        f"run {run.run_id}: {run.run_name or '-'}{job}",
+        f"run {_text(run.run_id)}: {_text(run.run_name)}{job}",
         f"  state      {_describe(run)}",
         f"  started    {time_text(run.start_time)}",
         f"  duration   {duration_text(_run_duration(run, now_ms))}",
     ]
     if run.run_page_url:
-        header.append(f"  url        {run.run_page_url}")
+        header.append(f"  url        {_text(run.run_page_url)}")
     parts: list[Any] = [Text("\n".join(header))]
-    tasks = run.tasks or []
+    tasks = _models(run.tasks)
     if not tasks:
         return parts
-    origin = run.start_time or min((t.start_time or 0) for t in tasks) or 0
-    ends = [(t.start_time or 0) + (_run_duration(t, now_ms) or 0) for t in tasks if t.start_time]
+    starts = {id(t): _millis(t.start_time) for t in tasks}
+    origin = _millis(run.start_time) or min((s or 0) for s in starts.values()) or 0
+    ends = [s + (_run_duration(t, now_ms) or 0) for t in tasks if (s := starts[id(t)])]
     span = max(ends, default=origin) - origin
     table = Table(box=None, header_style="bold")
     for column in ("task", "result", "start", "duration", "attempt"):
@@ -213,17 +281,18 @@ def run_summary(run: Run, now_ms: int | None = None) -> list[Any]:
     messages: list[str] = []
     for task, depth in task_depths(tasks):
         duration = _run_duration(task, now_ms)
-        start = f"+{duration_text(task.start_time - origin)}" if task.start_time else "-"
+        task_start = starts[id(task)]
+        start = f"+{duration_text(task_start - origin)}" if task_start else "-"
         message = run_outcome(task).message
         if message:
-            messages.append(f"  {task.task_key}: {message}")
+            messages.append(f"  {_text(task.task_key)}: {message}")
         table.add_row(
-            "  " * depth + task.task_key,
+            "  " * depth + _text(task.task_key),
             state_text(task),
             start,
             duration_text(duration),
-            str(task.attempt_number or 0),
-            _bar(task.start_time, duration, origin, span),
+            _text(task.attempt_number, default="0"),
+            _bar(task_start, duration, origin, span),
         )
     parts.append(table)
     if messages:
@@ -234,14 +303,15 @@ def run_summary(run: Run, now_ms: int | None = None) -> list[Any]:
 def output_text(output: RunOutput) -> str:
     """A task run's output: its result or logs, and its error with the trace."""
     lines: list[str] = []
-    if output.notebook_output is not None and output.notebook_output.result is not None:
-        lines.append(output.notebook_output.result)
+    result = getattr(output.notebook_output, "result", None)
+    if result is not None:
+        lines.append(_text(result, default=""))
     if output.logs:
-        lines.append(output.logs)
+        lines.append(_text(output.logs))
     if output.error:
-        lines.append(f"error: {output.error}")
+        lines.append(f"error: {_text(output.error)}")
     if output.error_trace:
-        lines.append(output.error_trace)
+        lines.append(_text(output.error_trace))
     if not lines:
         lines.append("(no output)")
     return "\n".join(lines)
@@ -252,12 +322,12 @@ def permissions_table(permissions: JobPermissions) -> Table:
     table = Table(box=None, header_style="bold")
     for column in ("principal", "level", "inherited"):
         table.add_column(column)
-    for entry in permissions.access_control_list or []:
-        who = entry.user_name or entry.group_name or entry.service_principal_name or "-"
-        for permission in entry.all_permissions or []:
+    for entry in _models(permissions.access_control_list):
+        who = entry.user_name or entry.group_name or entry.service_principal_name
+        for permission in _models(entry.all_permissions):
             table.add_row(
-                who,
+                _text(who),
                 _enum(permission.permission_level) or "-",
-                "yes" if permission.inherited else "no",
+                "yes" if permission.inherited is True else "no",
             )
     return table
