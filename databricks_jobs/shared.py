@@ -83,8 +83,8 @@ def _positive(name: str, *, most: float | None = None) -> Any:
 class RedisBudget:
     """A rate budget in Redis, shared by every Workspace with the same `key` and host.
 
-    `url` is a ``redis://``, ``rediss://`` (TLS) or ``unix://`` URL; its password never
-    appears in a repr, an error or a log. `ssl_context` verifies a ``rediss://`` server
+    `url` is a ``redis://``, ``rediss://`` (TLS) or ``unix://`` URL, with its user name and
+    password percent-encoded; the password never appears in a repr, an error or a log. `ssl_context` verifies a ``rediss://`` server
     (the system's CAs when None). `timeout` bounds each wait for Redis (seconds); when it
     runs out or Redis fails, the call takes its slot from the local limits scaled by
     `fallback_fraction` (1/N for N processes keeps the total), and the calls after it do so
@@ -150,7 +150,8 @@ class RedisBudget:
             raise ConfigError(
                 "a shared rate budget needs the coredis package: pip install 'brickjobs[redis]'"
             ) from None
-        options: dict[str, Any] = {"connect_timeout": self.timeout}
+        # decode_components: a password with reserved characters is percent-encoded in a URL.
+        options: dict[str, Any] = {"connect_timeout": self.timeout, "decode_components": True}
         if self.ssl_context is not None:
             options["ssl_context"] = self.ssl_context
         return coredis.Redis.from_url(self.url, **options)
