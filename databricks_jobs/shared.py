@@ -84,11 +84,12 @@ class RedisBudget:
     """A rate budget in Redis, shared by every Workspace with the same `key` and host.
 
     `url` is a ``redis://``, ``rediss://`` (TLS) or ``unix://`` URL, with its user name and
-    password percent-encoded; the password never appears in a repr, an error or a log. `ssl_context` verifies a ``rediss://`` server
-    (the system's CAs when None). `timeout` bounds each wait for Redis (seconds); when it
-    runs out or Redis fails, the call takes its slot from the local limits scaled by
-    `fallback_fraction` (1/N for N processes keeps the total), and the calls after it do so
-    without waiting for Redis for `retry_interval` seconds, when one tries Redis again.
+    password percent-encoded; the password never appears in a repr, an error or a log.
+    `ssl_context` verifies a ``rediss://`` server (the system's CAs when None). `timeout`
+    bounds each wait for Redis (seconds); when it runs out or Redis fails, the call takes
+    its slot from the local limits scaled by `fallback_fraction` (1/N for N processes keeps
+    the total), and the calls after it do so without waiting for Redis for
+    `retry_interval` seconds, when one tries Redis again.
 
     One `RedisBudget` may serve many Workspaces: each gets its own client when entered.
     """

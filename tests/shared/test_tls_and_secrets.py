@@ -104,7 +104,7 @@ async def test_the_password_works_and_never_shows(
             assert ws._api.budget.fallbacks == 0
             texts = [repr(budget), str(budget), repr(ws), repr(ws._api.budget.prefix)]
     assert "****" in repr(budget)
-    assert leaks("\n".join(texts + [caplog.text])) == []
+    assert leaks("\n".join([*texts, caplog.text])) == []
 
 
 async def test_a_wrong_password_falls_back_and_never_shows(
