@@ -14,7 +14,9 @@ seen by one of them pauses that endpoint in all of them for the advised time::
     async with Workspace.from_env(shared_budget=budget) as ws:
         ...
 
-The `RateLimits` of the Workspace are then the limits of all the processes together. The
+The `RateLimits` of the Workspace are then the limits of all the processes together.
+Another store can take Redis's place: a `SharedBudget` binds to each Workspace and returns
+a `BoundBudget` (a `RateBudget`, the limiter and the gate, that connects when entered). The
 buckets run on the Redis server's clock, so a Workspace on a `VirtualClock` refuses a shared
 budget (tests of your code keep the local limiter). When Redis is slow or down, calls wait
 at most `timeout` for it, then take `fallback_fraction` of the local limits until it answers
@@ -25,20 +27,17 @@ with this budget is entered, and belongs to that Workspace and its event loop.
 from __future__ import annotations
 
 import ssl
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 from urllib.parse import quote, quote_plus, unquote, urlsplit
 
 import attrs
 
 from ._clock import Clock, SystemClock
 from ._errors import ConfigError
-from ._limits import RateLimits
+from ._limits import BoundBudget, RateBudget, RateLimits, SharedBudget
 from ._shared_budget import RedisBoundBudget
 
-if TYPE_CHECKING:
-    from ._limits import BoundBudget
-
-__all__ = ["RedisBudget"]
+__all__ = ["BoundBudget", "RateBudget", "RedisBudget", "SharedBudget"]
 
 _SCHEMES: Final = ("redis", "rediss", "unix")
 

@@ -23,6 +23,7 @@ PUBLIC_MODULES = [
     "databricks_jobs.models",
     "databricks_jobs.bulk",
     "databricks_jobs.testing",
+    "databricks_jobs.shared",
 ]
 PATHS, OBJECTS = documented()
 
