@@ -143,11 +143,12 @@ def run_configuration(processes: int, redis: str | None) -> dict[str, Any]:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 text=True,
-            )  # fmt: skip
+            )
             for index in range(processes)
         ]
         for worker in workers:
-            assert worker.stdout is not None and worker.stdout.readline().strip() == "ready"
+            assert worker.stdout is not None
+            assert worker.stdout.readline().strip() == "ready"
         started = time.perf_counter()
         for worker in workers:
             assert worker.stdin is not None
@@ -199,7 +200,7 @@ def main() -> None:
                     print(
                         f"{processes:>9} {mode:>7} {result['seconds']:>8.2f} "
                         f"{result['runs'] / result['seconds']:>7.1f} {result['throttled']:>5} "
-                        f"{result['sent']:>5} {result['errors']:>6} {str(once):>5}",
+                        f"{result['sent']:>5} {result['errors']:>6} {once!s:>5}",
                         flush=True,
                     )
         finally:

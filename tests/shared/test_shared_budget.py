@@ -7,12 +7,14 @@ a call is sent at once or refused) makes "how many got through" exact.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 
 import anyio
+import anyio.abc
 import coredis
 import pytest
 
@@ -133,6 +135,27 @@ async def test_a_429_seen_by_one_workspace_pauses_the_endpoint_in_the_other(
     assert len(emulator.requests_to("jobs/list")) == 1
 
 
+async def eventually(check: Callable[[], Awaitable[bool]]) -> None:
+    """Wait until `check` holds (a task reached Redis), at most 5 s: a readiness poll."""
+    with anyio.fail_after(5):
+        for _ in itertools.count():  # another process's state: no event to wait for
+            if await check():
+                return
+            await anyio.sleep(0.001)
+
+
+def waiter(group: anyio.abc.TaskGroup, ws: Workspace) -> anyio.CancelScope:
+    """Start a list call that waits for its slot; cancel the returned scope to give up."""
+    scope = anyio.CancelScope()
+
+    async def waits() -> None:
+        with scope:
+            await ws.request("GET", LIST)
+
+    group.start_soon(waits)
+    return scope
+
+
 async def test_a_cancelled_waiter_gives_its_slot_back(
     anyio_backend: str, redis_server: RedisServer
 ) -> None:
@@ -142,20 +165,17 @@ async def test_a_cancelled_waiter_gives_its_slot_back(
         ws = await stack.enter_async_context(workspace(url, emulator, budget, rate_limits=limits))
         client = await stack.enter_async_context(coredis.Redis.from_url(redis_server.url))
         await sent(ws, 2)  # the burst
-        key = next(iter(await client.keys("*tat:jobs/list")))
+        (key,) = await client.keys("*tat:jobs/list")
         before = await client.get(key)
         async with anyio.create_task_group() as group:
-            waiter = anyio.CancelScope()
+            scope = waiter(group, ws)  # the next slot is 0.5 s away
 
-            async def waits() -> None:
-                with waiter:  # the next slot is 0.5 s away
-                    await ws.request("GET", LIST)
+            async def holds_the_next_slot() -> bool:
+                return await client.get(key) != before
 
-            group.start_soon(waits)
-            await anyio.sleep(0.05)
-            assert await client.get(key) != before  # it holds the next slot
-            waiter.cancel()
-        assert waiter.cancelled_caught
+            await eventually(holds_the_next_slot)
+            scope.cancel()
+        assert scope.cancelled_caught
         assert await client.get(key) == before  # the schedule rolled back
     assert len(emulator.requests_to("jobs/list")) == 2
 
@@ -169,33 +189,35 @@ async def test_a_slot_given_back_in_the_middle_is_taken_by_the_next_caller(
         ws = await stack.enter_async_context(workspace(url, emulator, budget, rate_limits=limits))
         client = await stack.enter_async_context(coredis.Redis.from_url(redis_server.url))
         await sent(ws, 2)  # the burst: the next slots are 0.5 s and 1 s away
+        (tat_key,) = await client.keys("*tat:jobs/list")
+        holes_key = tat_key.replace(b":tat:", b":holes:")
         async with anyio.create_task_group() as group:
-            middle = anyio.CancelScope()
+            tats = [await client.get(tat_key)]
 
-            async def waits_in_the_middle() -> None:
-                with middle:
-                    await ws.request("GET", LIST)
+            async def moved() -> bool:
+                return await client.get(tat_key) != tats[-1]
 
-            group.start_soon(waits_in_the_middle)
-            await anyio.sleep(0.02)
-            last = anyio.CancelScope()
+            async def holes(count: int) -> bool:
+                return bool(await client.zcard(holes_key) == count)
 
-            async def waits_last() -> None:
-                with last:
-                    await ws.request("GET", LIST)
-
-            group.start_soon(waits_last)
-            await anyio.sleep(0.02)
+            middle = waiter(group, ws)
+            await eventually(moved)
+            tats.append(await client.get(tat_key))
+            last = waiter(group, ws)
+            await eventually(moved)
+            tats.append(await client.get(tat_key))
             middle.cancel()
-            await anyio.sleep(0.02)
-            (tat_key,) = await client.keys("*tat:jobs/list")
-            (holes_key,) = await client.keys("*holes:jobs/list")
-            assert await client.zcard(holes_key) == 1  # the middle slot is free
-            tat = await client.get(tat_key)
+            await eventually(lambda: holes(1))  # the middle slot is free, the end unchanged
+            assert await client.get(tat_key) == tats[-1]
+            newcomer = waiter(group, ws)
+            await eventually(lambda: holes(0))  # the next caller took it
+            assert await client.get(tat_key) == tats[-1]  # and not a slot after the last
             last.cancel()
-        # The last slot went back too: the schedule rolled back over the hole before it.
-        assert int(await client.get(tat_key)) < int(tat)
+            newcomer.cancel()
+        # Both went back: the schedule rolled back to where the burst left it.
+        assert await client.get(tat_key) == tats[0]
         assert await client.zcard(holes_key) == 0
+    assert len(emulator.requests_to("jobs/list")) == 2
 
 
 async def test_a_virtual_clock_is_refused(anyio_backend: str) -> None:
