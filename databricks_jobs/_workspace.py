@@ -42,6 +42,10 @@ class Workspace:
     Nothing touches the network until the first request. Use it as an async context manager,
     or call `aclose` when done; share one Workspace across tasks (one per application).
 
+    With ``shared_budget=`` (`databricks_jobs.shared.RedisBudget`) its rate limits and
+    back-off gate are shared with every process using the same budget; such a Workspace
+    connects to the store when entered, so use it as an async context manager.
+
     A Workspace belongs to the event loop it is first used or entered in; another loop gets
     `EventLoopError` (create one per ``asyncio.run``, inside the function it runs). Closing
     it cuts short the calls still in progress (see `aclose`).
