@@ -23,7 +23,7 @@ async def main(argv: list[str]) -> None:
     host, token, job_id, count, name, rate = argv[:6]
     redis_url = argv[6] if len(argv) > 6 else None
     budget = (
-        RedisBudget(redis_url, key="trigger-test", fallback_fraction=0.25, retry_interval=0.5)
+        RedisBudget(redis_url, key="trigger-test", timeout=1.0, retry_interval=0.5)
         if redis_url
         else None
     )
