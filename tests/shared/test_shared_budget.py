@@ -300,3 +300,19 @@ def test_importing_the_package_does_not_import_the_redis_client() -> None:
         "assert 'coredis' not in sys.modules, 'coredis imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+async def test_without_coredis_entering_names_the_extra(
+    anyio_backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "coredis", None)  # import coredis raises ImportError
+    ws = Workspace(
+        host="https://x.example.com",
+        token="t",
+        env={},
+        shared_budget=RedisBudget("redis://127.0.0.1:1/0"),
+    )
+    with pytest.raises(ConfigError, match=r"pip install 'brickjobs\[redis\]'"):
+        async with ws:
+            pass
+    await ws.aclose()
