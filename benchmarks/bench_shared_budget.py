@@ -108,7 +108,7 @@ def run_configuration(processes: int, redis: str | None) -> dict[str, Any]:
     from databricks_jobs.testing import Emulator
 
     emulator = Emulator(clock=SystemClock(), log_requests=True)
-    throttle = emulator.throttle(LIMIT, burst=LIMIT, path="/jobs/run-now")
+    throttle = emulator.throttle(LIMIT, burst=LIMIT, endpoint="jobs/run-now")
     with emulator.serve_in_thread() as url:
         from databricks_jobs.testing import EmulatorRequest
 

@@ -97,7 +97,7 @@ def check_every_run_started_once(
 @pytest.fixture
 def served() -> Any:
     emulator = Emulator(clock=SystemClock())
-    throttle = emulator.throttle(LIMIT, burst=LIMIT, path="/jobs/run-now")
+    throttle = emulator.throttle(LIMIT, burst=LIMIT, endpoint="jobs/run-now")
     with emulator.serve_in_thread() as url:
         job_id = handle(emulator, "POST", "/api/2.2/jobs/create", job())["job_id"]
         yield emulator, url, job_id, throttle
