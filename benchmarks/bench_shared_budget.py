@@ -12,7 +12,9 @@ idempotency token, with the default retry policy (429s retried until the time bu
   a redis-server this script starts on a free port.
 
 For each it prints the wall time from the common start to the last report, the runs per
-second, the 429s the emulator answered, and checks that every run started exactly once.
+second, the 429s the emulator answered, the requests it received, the triggers that failed,
+whether every run started exactly once, and how many slots came from the local fallback
+(Redis slower than the budget's timeout).
 
     python benchmarks/bench_shared_budget.py       # needs redis-server and the [redis] extra
 """
@@ -73,7 +75,8 @@ async def work(host: str, token: str, job_id: int, count: int, name: str, redis:
         async with anyio.create_task_group() as group:
             for index in range(count):
                 group.start_soon(trigger, index)
-    print(json.dumps({"runs": runs, "errors": errors}), flush=True)
+        fallbacks = getattr(ws._api.budget, "fallbacks", 0)  # slots the local fallback gave
+    print(json.dumps({"runs": runs, "errors": errors, "fallbacks": fallbacks}), flush=True)
 
 
 # --- the driver -------------------------------------------------------------------------
@@ -169,6 +172,7 @@ def run_configuration(processes: int, redis: str | None) -> dict[str, Any]:
             "errors": len(errors),
             "throttled": throttle.refused,
             "sent": len(emulator.requests_to("jobs/run-now")),
+            "fallbacks": sum(report["fallbacks"] for report in reports),
         }
 
 
@@ -189,7 +193,7 @@ def main() -> None:
     print(f"emulator limit {LIMIT:g} run-now/s (burst {LIMIT:g}); budget {BUDGET:g}/s; "
           f"{TOTAL} runs per configuration")  # fmt: skip
     print(f"{'processes':>9} {'budget':>7} {'seconds':>8} {'runs/s':>7} {'429s':>5} "
-          f"{'sent':>5} {'errors':>6} {'once':>5}")  # fmt: skip
+          f"{'sent':>5} {'errors':>6} {'once':>5} {'fallback':>8}")  # fmt: skip
     with tempfile.TemporaryDirectory() as directory:
         server, redis = start_redis(directory)
         try:
@@ -200,7 +204,8 @@ def main() -> None:
                     print(
                         f"{processes:>9} {mode:>7} {result['seconds']:>8.2f} "
                         f"{result['runs'] / result['seconds']:>7.1f} {result['throttled']:>5} "
-                        f"{result['sent']:>5} {result['errors']:>6} {once!s:>5}",
+                        f"{result['sent']:>5} {result['errors']:>6} {once!s:>5} "
+                        f"{result['fallbacks']:>8}",
                         flush=True,
                     )
         finally:

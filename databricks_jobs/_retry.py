@@ -70,7 +70,8 @@ class RetryPolicy:
     Gives up after `attempts` attempts or when the next wait would end past `budget`
     seconds since the first attempt, whichever comes first. Throttling answers (429
     `RateLimited`: the request was not applied) do not count towards `attempts`: they are
-    retried, after the advised wait, until the budget runs out. ``attempts=1`` (`never`)
+    retried, after the advised wait (at least `initial_backoff`, so that a server advising
+    0 s is not called in a tight loop), until the budget runs out. ``attempts=1`` (`never`)
     turns every retry off, throttling included. Waits grow exponentially from
     `initial_backoff` to `max_backoff` with up to `jitter` seconds of random jitter; an
     advised ``Retry-After`` is honoured up to `max_retry_after`.
@@ -250,7 +251,11 @@ class _Wait(tenacity.wait.wait_base):
         error = retry_state.outcome.exception() if retry_state.outcome else None
         advised = getattr(error, "retry_after", None)
         if isinstance(advised, int | float):
-            return min(float(advised), self._policy.max_retry_after)
+            wait = float(advised)
+            if error is not None and throttled(error):
+                # Retried until the budget: a "Retry-After: 0" must not become a tight loop.
+                wait = max(wait, self._policy.initial_backoff)
+            return min(wait, self._policy.max_retry_after)
         policy = self._policy
         exponent = min(retry_state.attempt_number - 1, 60)
         backoff = min(policy.max_backoff, policy.initial_backoff * 2.0**exponent)
