@@ -33,14 +33,14 @@ from ._errors import (
     RequestTimeout,
     SpecError,
     error_from_response,
-    hide_secrets,
+    mask_secrets,
     without_secrets,
 )
 from ._http import HttpClient
 from ._inflight import InFlight
 from ._limits import RateBudget, endpoint_of
 from ._pagination import Paginator, collect_pages
-from ._retry import RetryPolicy, call_with_retries
+from ._retry import RetryPolicy, retry_after
 from ._sending import CURRENT_CALL, CallState, TrackedCalls, register_call, track_calls
 from ._types import JSONObject, QueryValue
 from ._writes import READ_METHODS, safe_to_repeat
@@ -49,6 +49,7 @@ __all__ = ["ApiClient", "DryRunStop", "capture_requests", "encode_body", "encode
 
 logger = logging.getLogger("databricks_jobs.http")
 T = TypeVar("T")
+R = TypeVar("R")
 
 _REDACTED_HEADERS: Final = frozenset(
     {"authorization", "cookie", "x-databricks-azure-sp-management-token"}
@@ -185,8 +186,21 @@ class ApiClient:
         query: Mapping[str, QueryValue] | None = None,
         body: Mapping[str, Any] | None = None,
         idempotent: bool | None = None,
-        decode: Callable[[JSONObject], T],
+        into: type[T],
     ) -> T: ...
+
+    @overload
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, QueryValue] | None = None,
+        body: Mapping[str, Any] | None = None,
+        idempotent: bool | None = None,
+        into: type[T],
+        then: Callable[[T], R],
+    ) -> R: ...
 
     async def call(
         self,
@@ -196,15 +210,18 @@ class ApiClient:
         query: Mapping[str, QueryValue] | None = None,
         body: Mapping[str, Any] | None = None,
         idempotent: bool | None = None,
-        decode: Callable[[JSONObject], Any] | None = None,
+        into: type[Any] | None = None,
+        then: Callable[[Any], Any] | None = None,
     ) -> Any:
-        """Send a request, retrying as the policy allows, and return the decoded JSON object.
+        """Send a request, retrying as the policy allows, and return its answer.
 
-        `idempotent` says whether repeating the request is safe; by default the table of
-        write endpoints decides (`_writes`): reads always are, convergent writes are, and so
-        are triggers with an idempotency token. `decode` turns the answer into the result
-        inside the call, so an error it raises carries what the call knew (the token, and
-        that the request was applied).
+        The answer is the JSON object, or with `into` that object decoded into the type
+        (a model); `then` turns the decoded answer into the result (checking an id the
+        answer must carry, say). Both run inside the call, so an error they raise carries
+        what the call knew (the token, and that the request was applied): this is the one
+        place where answers are decoded. `idempotent` says whether repeating the request
+        is safe; by default the table of write endpoints decides (`_writes`): reads always
+        are, convergent writes are, and so are triggers with an idempotency token.
         """
         request = self.build_request(method, path, query=query, body=body)
         captured = _CAPTURED.get()
@@ -220,7 +237,10 @@ class ApiClient:
         entered = CURRENT_CALL.set(state)
         try:
             data = await self._call_with_deadline(request, path, endpoint, state, idempotent)
-            return data if decode is None else decode(data)
+            if into is None:
+                return data
+            decoded = _structure(data, into)
+            return decoded if then is None else then(decoded)
         except DatabricksError as error:
             if error.idempotency_token is not None:
                 error.add_note(_token_note(error.idempotency_token, error.may_have_applied))
@@ -247,16 +267,21 @@ class ApiClient:
                 state.failed(record)
                 raise
 
-        retried = call_with_retries(
-            attempt,
-            policy=self.retry,
-            safe=safe,
-            clock=self.clock,
-            method=request.method,
-            path=path,
-        )
         with self._in_flight.track(self.total_timeout, state) as call:
-            return await retried
+            try:
+                return await attempt()  # the first attempt, with no retry machinery around it
+            except DatabricksError as error:
+                failed = error
+            # Retried outside the except clause: later errors do not chain the first one.
+            return await retry_after(
+                failed,
+                attempt,
+                policy=self.retry,
+                safe=safe,
+                clock=self.clock,
+                method=request.method,
+                path=path,
+            )
         # The call's scope was cancelled: by aclose, or at the total deadline. The attempt it
         # cut (if one was running) is still in flight: `state.failed` skips cancellation.
         cut = state.in_flight
@@ -299,7 +324,6 @@ class ApiClient:
         max_items: int | None = None,
     ) -> Paginator[T]:
         """A lazy iterator over the items of a token-paginated GET (unset parameters left out)."""
-        from ._serde import structure  # the models load on first use, not at import
 
         async def fetch(page_query: dict[str, QueryValue]) -> JSONObject:
             return await self.call("GET", path, query=page_query)
@@ -308,7 +332,7 @@ class ApiClient:
             fetch,
             {k: v for k, v in query.items() if v is not None},
             items_key=items_key,
-            decode=lambda item: structure(item, into),
+            decode=lambda item: _structure(item, into),
             complete=complete,
             max_items=max_items,
             endpoint=f"GET {path}",
@@ -326,13 +350,12 @@ class ApiClient:
 
         The object is whole or an error (`DecodeError` for pages that would never end).
         """
-        from ._serde import structure  # the models load on first use, not at import
 
         async def page(token: str | None) -> JSONObject:
             return await self.call("GET", path, query={**query, "page_token": token})
 
         merged = await collect_pages(page, merge, endpoint=f"GET {path}")
-        return structure(merged, into)
+        return _structure(merged, into)
 
     async def aclose(self) -> None:
         """End every call in progress (see `Workspace.aclose`), then close the transport."""
@@ -352,9 +375,7 @@ class ApiClient:
         self._log(request, str(response.status_code), started, attempt_number)
         status = response.status_code
         if status >= 300:
-            # A broken or hostile server can echo the credential into its answer.
-            hidden = _credentials(request)
-            error = hide_secrets(self._error(request, response, hidden), hidden)
+            error = self._error(request, response)
             if isinstance(error, RateLimited) and status == 429:
                 # The service's limits are per endpoint: a 429 pauses the endpoint it came
                 # from, unless its message says the whole workspace's limit was hit.
@@ -367,23 +388,31 @@ class ApiClient:
             raise error
         return _decode(request, response)
 
-    def _error(
-        self, request: httpx.Request, response: httpx.Response, hidden: tuple[str, ...]
-    ) -> ApiError:
+    def _error(self, request: httpx.Request, response: httpx.Response) -> ApiError:
+        """The error for an answer with a status of 300 or more.
+
+        A broken or hostile server can echo the credential into its answer: it is masked in
+        every text the error takes from the answer, before the error is made.
+        """
         path = request.url.path
-        content = without_secrets(response.content, hidden)
+        hidden = _credentials(request)
         if status_is_redirect(response.status_code):
-            location = response.headers.get("location", "an unknown place")
+            location = mask_secrets(response.headers.get("location", "an unknown place"), hidden)
             return ApiError(
                 f"the server redirected to {location}; redirects are not followed, so that "
                 "credentials never reach another host (check the host setting)",
                 status=response.status_code,
                 method=request.method,
                 path=path,
-                raw=content,
+                raw=without_secrets(response.content, hidden),
             )
         return error_from_response(
-            request.method, path, response.status_code, response.headers, content
+            request.method,
+            path,
+            response.status_code,
+            response.headers,
+            response.content,
+            secrets=hidden,
         )
 
     def _log(self, request: httpx.Request, outcome: str, started: float, attempt: int) -> None:
@@ -413,6 +442,13 @@ class ApiClient:
                 elapsed,
                 attempt,
             )
+
+
+def _structure(data: Any, into: type[T]) -> T:
+    """`data` decoded into `into`; `DecodeError` when its top is not what `into` asks for."""
+    from ._serde import structure  # the models load on first use, not at import (decision 17)
+
+    return structure(data, into)
 
 
 def _token_note(token: str, may_have_applied: bool) -> str:
@@ -448,15 +484,13 @@ def _decode(request: httpx.Request, response: httpx.Response) -> JSONObject:
     try:
         value = json.loads(content)
     except ValueError:
-        kind = response.headers.get("content-type", "no content type")
-        shown = without_secrets(content, _credentials(request))[:_SNIPPET]
-        snippet = shown.decode("utf-8", errors="replace")
-        raise hide_secrets(
-            DecodeError(
-                f"{request.method} {request.url.path} answered {response.status_code} with a "
-                f"body that is not JSON ({kind}): {snippet!r}"
-            ),
-            _credentials(request),
+        hidden = _credentials(request)
+        kind = mask_secrets(response.headers.get("content-type", "no content type"), hidden)
+        shown = without_secrets(content, hidden)[:_SNIPPET]
+        snippet = mask_secrets(repr(shown.decode("utf-8", errors="replace")), hidden)
+        raise DecodeError(
+            f"{request.method} {request.url.path} answered {response.status_code} with a "
+            f"body that is not JSON ({kind}): {snippet}"
         ) from None
     if not isinstance(value, dict):
         raise DecodeError(

@@ -35,10 +35,11 @@ from ._errors import (
     ConfigError,
     DatabricksError,
     error_from_response,
-    hide_secrets,
+    mask_secrets,
     without_secrets,
 )
 from ._http import HttpClient
+from ._sending import fetching_token
 
 __all__ = [
     "AccessToken",
@@ -137,16 +138,12 @@ class BearerTokenAuth(httpx.Auth):
             if self._fresh(stale):
                 assert self._token is not None
                 return self._token
-            try:
+            # Errors made while fetching say request_sent=False: the caller's request was
+            # never sent, so retrying it is always safe.
+            with fetching_token():
                 fresh = await self.source.fetch()
-            except DatabricksError as exc:
-                # The caller's request was never sent, so retrying it is always safe.
-                exc.request_sent = False
-                raise
-            if not fresh.value:  # the sources check this; never send "Bearer " or "Bearer None"
-                error = AuthError(f"{self.source.description} gave an empty token")
-                error.request_sent = False
-                raise error
+                if not fresh.value:  # the sources check; never send "Bearer " or "Bearer None"
+                    raise AuthError(f"{self.source.description} gave an empty token")
             self.fetches += 1
             now = self._clock.now()
             self._token = fresh.value
@@ -203,29 +200,27 @@ class OAuthClientCredentials:
             self._client_id,
         )
         if response.status_code >= 400:
-            shown = without_secrets(content, self._secrets)
-            raise hide_secrets(_oauth_error(response, shown), self._secrets)
-        try:
-            return self._read_answer(response, content)
-        except AuthError as exc:
-            raise hide_secrets(exc, self._secrets) from None
+            raise _oauth_error(response, content, self._secrets)
+        return self._read_answer(response, content)
 
     def _read_answer(self, response: httpx.Response, content: bytes) -> AccessToken:
-        """The token of a successful answer; `AuthError` for anything else (never echoed)."""
+        """The token of a successful answer; `AuthError` for anything else (never echoed).
+
+        Texts the endpoint wrote go into the error with the client secret masked.
+        """
         where = f"the token endpoint {TOKEN_PATH} answered {response.status_code}"
         try:
             data = json.loads(content)
         except ValueError:
             kind = response.headers.get("content-type", "no content type").partition(";")[0]
+            kind = mask_secrets(kind, self._secrets)
             page = " (an HTML page: a proxy or sign-in page?)" if "html" in kind.lower() else ""
             raise AuthError(f"{where} with a body that is not JSON ({kind}){page}") from None
         if not isinstance(data, dict):
             raise AuthError(f"{where} with JSON that is not an object ({type(data).__name__})")
         if "error" in data:
             # RFC 6749 puts errors in 400 answers; some gateways send them with 200.
-            error = str(data["error"])
-            description = data.get("error_description")
-            detail = f"{error}: {description}" if description else error
+            detail = mask_secrets(_oauth_detail(data), self._secrets)
             raise AuthError(f"{where} with an error: {detail}")
         token = usable_token(data.get("access_token"), source=f"{where} with an access_token")
         expires_in = token_lifetime(
@@ -271,18 +266,37 @@ def token_lifetime(value: object, *, source: str, required: bool) -> float | Non
     return seconds
 
 
-def _oauth_error(response: httpx.Response, content: bytes) -> ApiError:
-    error = error_from_response("POST", TOKEN_PATH, response.status_code, response.headers, content)
-    try:
-        data = json.loads(content)
+def _oauth_detail(data: dict[str, object]) -> str:
+    """An RFC 6749 error as one text: ``invalid_client: Client authentication failed``."""
+    description = data.get("error_description")
+    return f"{data['error']}: {description}" if description else str(data["error"])
+
+
+def _oauth_error(response: httpx.Response, content: bytes, secrets: tuple[str, ...]) -> ApiError:
+    """The error for a token endpoint's error answer, read as RFC 6749 writes it when it is.
+
+    An RFC 6749 body (``error`` and ``error_description``, no ``message``) gives the error
+    code (unless the body also has an ``error_code``) and the message; anything else is read
+    as any error answer. The client secret is masked in every text, before the error is made.
+    """
+    code = message = None
+    try:  # the masked body: the code and the message are texts the endpoint wrote
+        data = json.loads(without_secrets(content, secrets))
     except ValueError:
-        return error
+        data = None
     if isinstance(data, dict) and "error" in data and "message" not in data:
-        description = data.get("error_description")
-        error.error_code = error.error_code or str(data["error"])
-        error.message = f"{data['error']}: {description}" if description else str(data["error"])
-        error.args = (error.message,)
-    return error
+        message = _oauth_detail(data)
+        code = str(data["error_code"]) if data.get("error_code") is not None else str(data["error"])
+    return error_from_response(
+        "POST",
+        TOKEN_PATH,
+        response.status_code,
+        response.headers,
+        content,
+        secrets=secrets,
+        error_code=code,
+        message=message,
+    )
 
 
 class DatabricksCliTokens:

@@ -188,7 +188,7 @@ async def run_demo(args: argparse.Namespace, out: TextIO) -> int:
                     )
                     progress.say(f"{label}: succeeded")
                 except RunFailed as exc:
-                    progress.say(f"{label}: {exc.outcome.describe()}")
+                    progress.say(f"{label}: {run_outcome(exc.run).describe()}")
                     failed.append((label, exc))
 
             async with anyio.create_task_group() as tg:
@@ -200,7 +200,7 @@ async def run_demo(args: argparse.Namespace, out: TextIO) -> int:
                     emulator.clear_scripts()
                 progress.say(f"repairing {label}: rerunning {', '.join(exc.failed_tasks)}")
                 run = await ws.runs.repair_and_wait(
-                    exc.run.run_id,
+                    started[label].run_id,
                     rerun_all_failed_tasks=True,
                     poll=2,
                     on_update=progress.watcher(f"{label} (repair)"),

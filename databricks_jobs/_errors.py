@@ -56,9 +56,13 @@ import re
 import socket
 import ssl
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from ._sending import CURRENT_CALL
+
+if TYPE_CHECKING:  # the models load on first use (decision 17), never with the errors
+    from ._outcome import RunOutcome
+    from .models import Run
 
 __all__ = [
     "AlreadyExists",
@@ -96,7 +100,7 @@ __all__ = [
     "WaitError",
     "WaitTimeout",
     "error_from_response",
-    "hide_secrets",
+    "mask_secrets",
     "parse_retry_after",
     "refused_before_sending",
     "transport_failure_reason",
@@ -118,6 +122,10 @@ class DatabricksError(Exception):
     500, 502 or 504, an unreadable success). For a trigger that means the run may exist:
     send the same request again with the same token to find out, the service answers with
     the run that token started.
+
+    An error is whole when it is raised: nothing in this library sets its attributes or
+    rewrites its message afterwards (a test reads the source to hold that). Context added on
+    the way up is a note (`add_note`), shown after the message in a traceback.
     """
 
     request_sent: bool = True
@@ -130,6 +138,16 @@ class DatabricksError(Exception):
         if call is not None:  # made during a call: take what it knows now
             self.idempotency_token = call.token
             self.may_have_applied = call.may_have_applied
+            if call.fetching_token:
+                # Made while the call's request waited for its token: that request was not
+                # sent, whatever happened to the token endpoint's own request.
+                self.request_sent = False
+
+
+def _attempts_so_far() -> int:
+    """The attempts the call in progress has begun (1 outside a call)."""
+    call = CURRENT_CALL.get()
+    return max(call.attempt, 1) if call is not None else 1
 
 
 class ConfigError(DatabricksError, ValueError):
@@ -280,16 +298,23 @@ class TransportError(DatabricksError):
     """No usable HTTP response: the connection failed or timed out.
 
     `request_sent` says whether any byte of the caller's request had left this host (decided
-    by the transports this library ships from their own progress records).
+    by the transports this library ships from their own progress records). `attempts` is
+    how many attempts the call had made (by default, what the call in progress has begun).
     """
 
     def __init__(
-        self, message: str, *, method: str = "", path: str = "", request_sent: bool = False
+        self,
+        message: str,
+        *,
+        method: str = "",
+        path: str = "",
+        request_sent: bool = False,
+        attempts: int | None = None,
     ) -> None:
         self.method = method
         self.path = path
-        self.request_sent = request_sent
-        self.attempts = 1
+        self.request_sent = request_sent  # before the base reads the call (a token fetch)
+        self.attempts = _attempts_so_far() if attempts is None else attempts
         self.message = message
         super().__init__(message)
 
@@ -387,30 +412,18 @@ def refused_before_sending(method: str = "", path: str = "") -> ConfigError:
     )
 
 
-def hide_secrets(error: DatabricksError, secrets: Iterable[str]) -> DatabricksError:
-    """Replace every occurrence of `secrets` in the texts of `error` with ``****``; return it.
+def mask_secrets(text: str, secrets: Iterable[str]) -> str:
+    """`text` (from a server: a header, a message) with each secret replaced by ``****``.
 
-    For texts a server wrote: a broken or hostile server (or a proxy before it) can echo the
-    request's Authorization header into an error message, a request id or a redirect target.
-    Texts shorter than `_MIN_HIDDEN` characters are left alone: no real credential is that
-    short, and masking every ``t`` of a message would make it unreadable.
+    A broken or hostile server (or a proxy before it) can echo the request's Authorization
+    header into an error message, a request id or a redirect target; texts are masked before
+    they go into an error, so the error is whole when made. Secrets shorter than
+    `_MIN_HIDDEN` characters are left alone: no real credential is that short, and masking
+    every ``t`` of a message would make it unreadable.
     """
-    hidden = sorted({s for s in secrets if len(s) >= _MIN_HIDDEN}, key=len, reverse=True)
-    if not hidden:
-        return error
-
-    def clean(value: object) -> object:
-        if not isinstance(value, str):
-            return value
-        for secret in hidden:
-            value = value.replace(secret, "****")
-        return value
-
-    for name in ("message", "request_id"):
-        if isinstance(getattr(error, name, None), str):
-            setattr(error, name, clean(getattr(error, name)))
-    error.args = tuple(clean(arg) for arg in error.args)
-    return error
+    for secret in sorted({s for s in secrets if len(s) >= _MIN_HIDDEN}, key=len, reverse=True):
+        text = text.replace(secret, "****")
+    return text
 
 
 def without_secrets(content: bytes, secrets: Iterable[str]) -> bytes:
@@ -437,20 +450,22 @@ class RequestTimeout(TransportError):
         method: str = "",
         path: str = "",
         request_sent: bool = False,
+        attempts: int | None = None,
     ) -> None:
         self.phase = phase
-        super().__init__(message, method=method, path=path, request_sent=request_sent)
+        super().__init__(
+            message, method=method, path=path, request_sent=request_sent, attempts=attempts
+        )
 
 
 class ApiError(DatabricksError):
     """The service answered with an error status.
 
     Carries the HTTP `status`, the service's `error_code` and `message`, the `request_id`
-    when known, the structured `details`, the `raw` body, and how many `attempts` were made.
-    `request_sent` is False when the error came from fetching a token before the request.
+    when known, the structured `details`, the `raw` body, and how many `attempts` were made
+    (by default, what the call in progress has begun). `request_sent` is False when the
+    error came from fetching a token before the request.
     """
-
-    default_status: ClassVar[int | None] = None
 
     def __init__(
         self,
@@ -464,6 +479,7 @@ class ApiError(DatabricksError):
         details: tuple[Mapping[str, Any], ...] = (),
         raw: bytes = b"",
         retry_after: float | None = None,
+        attempts: int | None = None,
     ) -> None:
         self.message = message
         self.status = status
@@ -474,7 +490,7 @@ class ApiError(DatabricksError):
         self.details = details
         self.raw = raw
         self.retry_after = retry_after
-        self.attempts = 1
+        self.attempts = _attempts_so_far() if attempts is None else attempts
         super().__init__(message)
 
     def __str__(self) -> str:
@@ -588,12 +604,14 @@ class RunFailed(WaitError):
         self,
         message: str,
         *,
-        run: Any,
-        outcome: Any = None,
+        run: Run,
+        outcome: RunOutcome | None = None,
         failed_tasks: Mapping[str, str | None] | None = None,
     ) -> None:
-        self.run = run
-        self.outcome = outcome
+        # Annotated here, not in the class body: `Run` is only imported for type checkers,
+        # and typing.get_type_hints(RunFailed) must not need the models loaded.
+        self.run: Run = run
+        self.outcome: RunOutcome | None = outcome
         self.failed_tasks: dict[str, str | None] = dict(failed_tasks or {})
         super().__init__(message)
 
@@ -606,9 +624,13 @@ class WaitTimeout(WaitError, TimeoutError):
     """
 
     def __init__(
-        self, message: str, *, run: Any = None, cancel_error: DatabricksError | None = None
+        self,
+        message: str,
+        *,
+        run: Run | None = None,
+        cancel_error: DatabricksError | None = None,
     ) -> None:
-        self.run = run
+        self.run: Run | None = run
         self.cancel_error = cancel_error
         super().__init__(message)
 
@@ -679,14 +701,29 @@ def error_from_response(
     status: int,
     headers: Mapping[str, str],
     body: bytes,
+    *,
+    secrets: Iterable[str] = (),
+    error_code: str | None = None,
+    message: str | None = None,
 ) -> ApiError:
     """Return the typed error for an HTTP error response. Pure: no I/O, never raises.
 
     `headers` should be case-insensitive (an ``httpx.Headers``) or have lower-case keys.
+    `secrets` (the request's credential, in the forms a server could echo) are masked in
+    every text the error takes from the answer: the body before any of it is cut, the
+    request id. `error_code` and `message` replace what the body says, for a body of a shape
+    of its own (an OAuth token endpoint's RFC 6749 ``error`` and ``error_description``).
     """
+    secrets = tuple(secrets)
+    if secrets:
+        body = without_secrets(body, secrets)
     payload = _json_object(body)
-    error_code, message, details = _read_error_body(payload, body, status)
+    read_code, read_message, details = _read_error_body(payload, body, status)
+    error_code = read_code if error_code is None else error_code
+    message = read_message if message is None else mask_secrets(message, secrets)
     request_id = _request_id(headers, details)
+    if request_id is not None and secrets:
+        request_id = mask_secrets(request_id, secrets)
     retry_after = parse_retry_after(headers, details)
     cls = _decide_class(path, status, error_code, message)
     return cls(

@@ -1,12 +1,13 @@
-"""The one pooled HTTP transport of a Workspace, and transport errors mapped to ours.
+"""The HTTP client of a Workspace: one pooled transport, its event loop, the auth flow.
 
-Transports: ``"aiohttp"`` (an httpx transport over aiohttp; asyncio only, about six times
-cheaper per call than httpx's own at high concurrency), ``"httpx"`` (httpx's own transport;
-any event loop), ``"auto"`` (aiohttp on asyncio when it imports, httpx otherwise, decided at
-the first request), or any ``httpx.AsyncBaseTransport`` (tests, the in-process emulator).
+Transports (`databricks_jobs._transports`): ``"aiohttp"`` (an httpx transport over aiohttp;
+asyncio only, about six times cheaper per call than httpx's own at high concurrency),
+``"httpx"`` (httpx's own transport; any event loop), ``"auto"`` (aiohttp on asyncio when it
+imports, httpx otherwise, decided at the first request), or any ``httpx.AsyncBaseTransport``
+(tests, the in-process emulator), wrapped so that it keeps the same promises.
 
-Whether a failed request had started to leave this host is decided here, by the transports
-we ship, from their own progress records (httpcore trace events, aiohttp trace signals), and
+Whether a failed request had started to leave this host is decided by the transports we
+ship, from their own progress records (httpcore trace events, aiohttp trace signals), and
 reported as ``request_sent`` on `ConnectionFailed` / `RequestTimeout`. Exception classes are
 not trusted for this: an aiohttp-backed transport can report a connection dropped after a
 full request as a connect timeout.
@@ -24,26 +25,15 @@ import platform
 import ssl
 import sys
 import threading
-from collections.abc import AsyncIterator, Mapping
-from typing import Any, Final, Literal, TypeAlias
+from collections.abc import Mapping
+from typing import Final, Literal, TypeAlias
 
 import anyio
 import httpx
 
 from ._config import PoolLimits, Timeouts, check_header_text
-from ._errors import (
-    ClientClosedError,
-    ConfigError,
-    ConnectionFailed,
-    DatabricksError,
-    EventLoopError,
-    RequestTimeout,
-    ResponseTooLarge,
-    TransportError,
-    refused_before_sending,
-)
-from ._sending import SendRecord, record_of
-from ._slots import take_slot
+from ._errors import ClientClosedError, ConfigError, EventLoopError
+from ._transports import GivenTransport, TracingHTTPTransport
 from ._version import __version__
 
 __all__ = [
@@ -54,7 +44,7 @@ __all__ = [
     "user_agent",
 ]
 
-TransportChoice: TypeAlias = "Literal['auto', 'httpx', 'aiohttp'] | httpx.AsyncBaseTransport"
+TransportChoice: TypeAlias = Literal["auto", "httpx", "aiohttp"] | httpx.AsyncBaseTransport
 """The HTTP transport: ``auto`` (aiohttp on asyncio, httpx's own under trio), ``httpx``,
 ``aiohttp``, or any ``httpx.AsyncBaseTransport`` (the emulator's, for one).
 """
@@ -63,14 +53,6 @@ DEFAULT_MAX_RESPONSE_BYTES: Final = 128 * 1024 * 1024
 """The largest response body read (128 MiB): outputs are capped at 5 MB by the service."""
 _URL_CACHE_SIZE: Final = 512
 """Parsed URLs kept per path: parsing one costs tens of microseconds per request."""
-_SENT_EVENTS: Final = ("send_request_headers", "send_request_body")
-Phase: TypeAlias = Literal["connect", "read", "write", "pool"]
-_TIMEOUT_PHASES: Final[Mapping[type[httpx.TimeoutException], Phase]] = {
-    httpx.ConnectTimeout: "connect",
-    httpx.ReadTimeout: "read",
-    httpx.WriteTimeout: "write",
-    httpx.PoolTimeout: "pool",
-}
 
 
 def current_loop() -> object:
@@ -96,133 +78,6 @@ def user_agent(extra: str | None = None) -> str:
     """Return the User-Agent: this library and version, then Python's and httpx's."""
     base = f"brickjobs/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
     return f"{base} {extra}" if extra else base
-
-
-class _SendProgress:
-    """Marks the request's `SendRecord` sent from httpcore trace events.
-
-    The record is marked when httpcore begins writing the request. `headers_sent` marks the
-    header block written whole: h11 refuses an invalid header value while building that
-    block, before writing any of it, so such a refusal left nothing.
-    """
-
-    __slots__ = ("headers_sent", "record")
-
-    def __init__(self, record: SendRecord) -> None:
-        self.record = record
-        self.headers_sent = False
-
-    async def trace(self, event_name: str, info: Mapping[str, Any]) -> None:
-        if (
-            not self.record.sent
-            and event_name.endswith(".started")
-            and any(marker in event_name for marker in _SENT_EVENTS)
-        ):
-            self.record.sent = True
-        if event_name.endswith("send_request_headers.complete"):
-            self.headers_sent = True
-
-
-class _ReleasingStream(httpx.AsyncByteStream):
-    """A response body that gives back its pool slot when closed."""
-
-    def __init__(self, inner: httpx.AsyncByteStream, slots: anyio.Semaphore) -> None:
-        self._inner = inner
-        self._slots: anyio.Semaphore | None = slots
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._inner:
-            yield chunk
-
-    async def aclose(self) -> None:
-        try:
-            await self._inner.aclose()
-        finally:
-            slots, self._slots = self._slots, None
-            if slots is not None:
-                slots.release()
-
-
-class TracingHTTPTransport(httpx.AsyncBaseTransport):
-    """httpx's own transport, reporting failures as our errors with ``request_sent`` known.
-
-    Requests beyond the pool size wait here, on a semaphore, rather than in httpcore's pool,
-    whose queue gets slow when long (1,000 queued requests took about 30 times longer than
-    200, measured on this transport).
-    """
-
-    def __init__(self, *, limits: PoolLimits, verify: ssl.SSLContext) -> None:
-        self._closed = False
-        self._slots = anyio.Semaphore(limits.max_connections)
-        self._inner = httpx.AsyncHTTPTransport(
-            verify=verify,
-            limits=httpx.Limits(
-                max_connections=limits.max_connections,
-                max_keepalive_connections=limits.max_keepalive_connections,
-                keepalive_expiry=limits.keepalive_expiry,
-            ),
-            trust_env=False,
-        )
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Send through httpcore, recording progress with its trace hook."""
-        progress = _SendProgress(record_of(request))
-        request.extensions = {**request.extensions, "trace": progress.trace}
-        await take_slot(self._slots, request.extensions.get("timeout", {}).get("pool"))
-        try:
-            if self._closed:  # a request that waited for a slot while the pool closed
-                raise ClientClosedError()
-            response = await self._send(request, progress)
-        except BaseException:
-            self._slots.release()
-            raise
-        response.stream = _ReleasingStream(response.stream, self._slots)  # type: ignore[arg-type]
-        return response
-
-    async def _send(self, request: httpx.Request, progress: _SendProgress) -> httpx.Response:
-        """Send through httpcore; map its failures to ours."""
-        try:
-            return await self._inner.handle_async_request(request)
-        except httpx.LocalProtocolError as exc:
-            # Refused while h11 built the request; some bytes left only if the headers had.
-            progress.record.sent = progress.headers_sent
-            error = _from_httpx(
-                exc,
-                sent=progress.headers_sent,
-                method=request.method,
-                path=request.url.path,
-            )
-        except httpx.TransportError as exc:
-            error = _from_httpx(exc, sent=progress.record.sent)
-        # Raised outside the except clause: the httpx error, whose text may quote a header
-        # value, is neither the cause nor the context of ours.
-        raise error
-
-    async def aclose(self) -> None:
-        """Close the pooled connections; later requests raise `ClientClosedError`."""
-        self._closed = True
-        await self._inner.aclose()
-
-
-def _from_httpx(
-    exc: httpx.TransportError, *, sent: bool, method: str = "", path: str = ""
-) -> DatabricksError:
-    """Our error for an httpx transport failure; `sent` says whether the request had left.
-
-    Nothing of the httpx message is copied: h11's refusal of a header value quotes it whole.
-    """
-    if isinstance(exc, httpx.LocalProtocolError) and not sent:
-        return refused_before_sending(method, path)
-    if isinstance(exc, httpx.TimeoutException):
-        phase = _TIMEOUT_PHASES.get(type(exc), "read")
-        return RequestTimeout(
-            f"{phase} timeout (httpx.{type(exc).__name__})",
-            phase=phase,
-            method=method,
-            path=path,
-            request_sent=sent,
-        )
-    return ConnectionFailed.caused_by(exc, request_sent=sent, method=method, path=path)
 
 
 class HttpClient:
@@ -273,7 +128,6 @@ class HttpClient:
         self._timeout_extension = httpx.Timeout(
             connect=timeouts.connect, read=timeouts.read, write=timeouts.write, pool=timeouts.pool
         ).as_dict()
-        self._ours = False
         self._transport_name: str | None = None
         self._closed = False
         self._closing: anyio.Event | None = None
@@ -320,40 +174,25 @@ class HttpClient:
         )
 
     async def send(self, request: httpx.Request, *, auth: httpx.Auth | None) -> httpx.Response:
-        """Send one request (no retries here) and read its body.
+        """Send one request (no retries here); the answer comes with its body read.
 
-        `auth` is driven as an httpx auth flow (a 401 may make it send again). Failures are
-        raised as `TransportError` subclasses.
+        `auth` is driven as an httpx auth flow (a 401 may make it send again); the flow is
+        closed however the exchange ends. Failures are our errors, made by the transport.
         """
         transport = self._transport_for_loop()
-        ours = self._ours
+        if auth is None:
+            return await transport.handle_async_request(request)
+        flow = auth.async_auth_flow(request)
         try:
-            if auth is None:
-                return await _exchange(transport, request, self.max_response_bytes, ours)
-            flow = auth.async_auth_flow(request)
             request = await flow.__anext__()
             while True:
-                response = await _exchange(transport, request, self.max_response_bytes, ours)
+                response = await transport.handle_async_request(request)
                 try:
                     request = await flow.asend(response)
                 except StopAsyncIteration:
                     return response
-        except TransportError as exc:
-            exc.method, exc.path = request.method, request.url.path
-            raise
-        except httpx.TransportError as exc:
-            # Our transports raise our own errors; an httpx error escaping them comes from
-            # reading the body, so the request was sent. Foreign transports: go by class.
-            sent = ours or not isinstance(
-                exc,
-                httpx.ConnectError
-                | httpx.ConnectTimeout
-                | httpx.PoolTimeout
-                | httpx.LocalProtocolError,
-            )
-            record_of(request).sent = sent
-            error = _from_httpx(exc, sent=sent, method=request.method, path=request.url.path)
-        raise error  # outside the except clause: the httpx text is not chained (see above)
+        finally:
+            await flow.aclose()  # a flow cut short (a failed exchange) runs its cleanup
 
     def check_usable(self) -> None:
         """Refuse use after `aclose` or from another event loop; bind the loop at first use."""
@@ -390,7 +229,7 @@ class HttpClient:
         choice = self._choice
         if not isinstance(choice, str):
             self._transport_name = type(choice).__name__
-            return choice
+            return GivenTransport(choice, max_body=self.max_response_bytes)
         on_asyncio = isinstance(self._loop, asyncio.AbstractEventLoop)
         if choice == "auto":
             choice = "aiohttp" if on_asyncio and _aiohttp_available() else "httpx"
@@ -400,8 +239,7 @@ class HttpClient:
                     "the aiohttp transport runs only on asyncio; use transport='httpx' (or "
                     "'auto', which picks httpx's transport) under trio"
                 )
-            self._ours = True
-            from ._aiohttp import AiohttpTransport
+            from ._transports._aiohttp import AiohttpTransport
 
             self._transport_name = "aiohttp"
             return AiohttpTransport(
@@ -409,9 +247,10 @@ class HttpClient:
                 verify=self._ssl_context(),
                 max_body=self.max_response_bytes,
             )
-        self._ours = True
         self._transport_name = "httpx"
-        return TracingHTTPTransport(limits=self.limits, verify=self._ssl_context())
+        return TracingHTTPTransport(
+            limits=self.limits, verify=self._ssl_context(), max_body=self.max_response_bytes
+        )
 
     def _ssl_context(self) -> ssl.SSLContext:
         if isinstance(self._verify, ssl.SSLContext):
@@ -452,54 +291,6 @@ class HttpClient:
                     await transport.aclose()
         finally:
             self._closing.set()
-
-
-async def _exchange(
-    transport: httpx.AsyncBaseTransport, request: httpx.Request, max_bytes: int, ours: bool
-) -> httpx.Response:
-    """One request and its whole response body (at most `max_bytes`), through the transport.
-
-    No redirects and no cookies: the API uses neither, and httpx's cookie jar alone costs
-    tens of microseconds a call. A body larger than `max_bytes` raises `ResponseTooLarge`
-    as soon as that is known, without reading the rest. The request's `SendRecord` starts
-    afresh: our transports mark it sent; a transport we do not ship (`ours` False) is taken
-    to have sent what it was handed. The answer's status is noted as soon as it is known.
-    """
-    record = record_of(request)
-    record.reset()
-    record.sent = not ours
-    response = await transport.handle_async_request(request)
-    record.status = response.status_code
-    if response.is_stream_consumed:  # built in memory (in-process transports): already read
-        response.request = request
-        if len(response.content) > max_bytes:
-            raise _too_large(request, max_bytes)
-        return response
-    try:
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > max_bytes:
-            raise _too_large(request, max_bytes)
-        raw = bytearray()
-        async for chunk in response.aiter_raw():
-            raw += chunk
-            if len(raw) > max_bytes:
-                raise _too_large(request, max_bytes)
-    finally:
-        await response.aclose()
-    return httpx.Response(
-        response.status_code,
-        headers=response.headers,
-        content=bytes(raw),
-        request=request,
-        extensions=response.extensions,
-    )
-
-
-def _too_large(request: httpx.Request, max_bytes: int) -> ResponseTooLarge:
-    return ResponseTooLarge(
-        f"{request.method} {request.url.path}: the response is larger than {max_bytes} bytes "
-        "(raise max_response_bytes if this is expected)"
-    )
 
 
 def _aiohttp_available() -> bool:

@@ -16,9 +16,9 @@ A throttling 429 is retried until the time budget runs out, whatever the number 
 the service did not apply the request, and the official SDK also retries it until its
 timeout. Only the other failures count towards `RetryPolicy.attempts`.
 
-The first attempt runs outside tenacity: a call that succeeds at once pays nothing for the
-retry machinery. Waits go through the Workspace's clock, so a `VirtualClock` makes them
-instant in tests.
+The first attempt runs outside tenacity, in the caller (`retry_after` takes over after it
+fails): a call that succeeds at once pays nothing for the retry machinery. Waits go through
+the Workspace's clock, so a `VirtualClock` makes them instant in tests.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from ._errors import (
     ApiError,
     BadGateway,
     ConcurrentRunsLimit,
+    ConfigError,
     DatabricksError,
     GatewayTimeout,
     InternalError,
@@ -49,7 +50,7 @@ from ._errors import (
 )
 from ._sending import status_may_have_applied
 
-__all__ = ["Decision", "RetryPolicy", "call_with_retries", "decide", "throttled"]
+__all__ = ["Decision", "RetryPolicy", "decide", "retry_after", "throttled"]
 
 logger = logging.getLogger("databricks_jobs.retry")
 T = TypeVar("T")
@@ -59,8 +60,31 @@ _AMBIGUOUS: Final = (InternalError, BadGateway, GatewayTimeout)
 
 
 def _attempts(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if not isinstance(value, int) or value < 1:
-        raise ValueError(f"attempts must be an integer of 1 or more, got {value!r}")
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ConfigError(f"attempts must be an integer of 1 or more, got {value!r}")
+
+
+# Named converters, so that an error names its field and type checkers see `Seconds`.
+
+
+def _budget(value: Seconds) -> float:
+    return seconds(value, name="budget")
+
+
+def _initial_backoff(value: Seconds) -> float:
+    return seconds(value, name="initial_backoff")
+
+
+def _max_backoff(value: Seconds) -> float:
+    return seconds(value, name="max_backoff")
+
+
+def _jitter(value: Seconds) -> float:
+    return seconds(value, name="jitter")
+
+
+def _max_retry_after(value: Seconds) -> float:
+    return seconds(value, name="max_retry_after")
 
 
 @attrs.frozen(kw_only=True)
@@ -78,11 +102,11 @@ class RetryPolicy:
     """
 
     attempts: int = attrs.field(default=6, validator=_attempts)
-    budget: float = attrs.field(default=120.0, converter=seconds)
-    initial_backoff: float = attrs.field(default=0.5, converter=seconds)
-    max_backoff: float = attrs.field(default=30.0, converter=seconds)
-    jitter: float = attrs.field(default=1.0, converter=seconds)
-    max_retry_after: float = attrs.field(default=60.0, converter=seconds)
+    budget: float = attrs.field(default=120.0, converter=_budget)
+    initial_backoff: float = attrs.field(default=0.5, converter=_initial_backoff)
+    max_backoff: float = attrs.field(default=30.0, converter=_max_backoff)
+    jitter: float = attrs.field(default=1.0, converter=_jitter)
+    max_retry_after: float = attrs.field(default=60.0, converter=_max_retry_after)
     retry_concurrent_runs_limit: bool = False
 
     @classmethod
@@ -141,7 +165,8 @@ def _ambiguous(error: DatabricksError, safe: bool) -> Decision:
     return Decision.OUTCOME_UNKNOWN
 
 
-async def call_with_retries(
+async def retry_after(
+    failed: DatabricksError,
     attempt: Callable[[], Awaitable[T]],
     *,
     policy: RetryPolicy,
@@ -150,16 +175,19 @@ async def call_with_retries(
     method: str,
     path: str,
 ) -> T:
-    """Run `attempt` until it succeeds or the policy gives up; raise the last typed error."""
-    try:
-        return await attempt()
-    except DatabricksError as exc:
-        decision = decide(exc, safe=safe, policy=policy)
-        if decision is Decision.OUTCOME_UNKNOWN:
-            raise OutcomeUnknown(method, path, exc) from exc
-        if decision is Decision.FAIL or policy.attempts == 1:
-            raise
-        pending: DatabricksError | None = exc
+    """After the first attempt failed with `failed`: run `attempt` again while the policy allows.
+
+    Returns what a later attempt returns, or raises the last typed error (`OutcomeUnknown`
+    when that may have been applied and the request is not safe to repeat). The caller
+    runs the first attempt itself, so a call that succeeds at once passes through no retry
+    machinery (not even a frame of it).
+    """
+    decision = decide(failed, safe=safe, policy=policy)
+    if decision is Decision.OUTCOME_UNKNOWN:
+        raise OutcomeUnknown(method, path, failed) from failed
+    if decision is Decision.FAIL or policy.attempts == 1:
+        raise failed
+    pending: DatabricksError | None = failed
     counted = _CountedAttempts()
 
     async def again() -> T:
@@ -186,16 +214,12 @@ async def call_with_retries(
         before_sleep=_log_retry(method, path),
         reraise=True,
     )
-    attempts = 0
     try:
         async for attempt_state in retrying:
-            attempts = attempt_state.retry_state.attempt_number
             with attempt_state:
                 return await again()
     except DatabricksError as exc:
-        exc_attempts = max(attempts, 1)
-        if hasattr(exc, "attempts"):
-            exc.attempts = exc_attempts
+        # The error counts the attempts itself: it read them from the call when made.
         if decide(exc, safe=safe, policy=policy) is Decision.OUTCOME_UNKNOWN:
             raise OutcomeUnknown(method, path, exc) from exc
         raise

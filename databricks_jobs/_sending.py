@@ -5,17 +5,19 @@ extensions. Only the transports this library ships mark it sent, from their own 
 records, when they begin writing the request to a connection (a transport we do not ship is
 taken to have sent whatever it was handed); the answer's status is noted when it arrives.
 A call of `ApiClient.call` keeps a `CallState` for its duration (a context variable of the
-calling task): the idempotency token its body carries, the exchange in flight, and whether
-an earlier attempt may have been applied. Errors made during the call read it when they are
-made, so they are whole when raised: which token was sent, and whether the call may have
-been applied. `TrackedCalls` shows the call states of a block of code to its author (for
+calling task): the idempotency token its body carries, the attempts begun, the exchange in
+flight, whether an earlier attempt may have been applied, and whether the attempt is
+waiting for a token. Errors made during the call read it when they are made, so they are
+whole when raised: which token was sent, how many attempts were made, whether the call may
+have been applied, and whether the failed attempt's request left (never, while fetching
+its token). `TrackedCalls` shows the call states of a block of code to its author (for
 example, after the block was cancelled: did a trigger leave, or was it still waiting?).
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Final
 
@@ -24,6 +26,7 @@ __all__ = [
     "CallState",
     "SendRecord",
     "TrackedCalls",
+    "fetching_token",
     "record_of",
     "register_call",
     "status_may_have_applied",
@@ -82,9 +85,11 @@ class CallState:
     """One call in progress: its token, its attempts, and what they may have applied.
 
     `attempt` counts the attempts begun; `sent` those whose bytes left this host.
+    `fetching_token` is True while the attempt in progress waits for a bearer token (its
+    request cannot have left).
     """
 
-    __slots__ = ("ambiguous", "attempt", "in_flight", "sent", "token", "write")
+    __slots__ = ("ambiguous", "attempt", "fetching_token", "in_flight", "sent", "token", "write")
 
     def __init__(self, *, token: str | None, write: bool) -> None:
         self.token = token
@@ -92,6 +97,7 @@ class CallState:
         self.attempt = 0
         self.sent = 0
         self.ambiguous = False
+        self.fetching_token = False
         self.in_flight: SendRecord | None = None
 
     @classmethod
@@ -183,7 +189,7 @@ _TRACKERS: Final[ContextVar[tuple[TrackedCalls, ...]]] = ContextVar(
 )
 
 
-@contextmanager
+@contextlib.contextmanager
 def track_calls(owner: object) -> Iterator[TrackedCalls]:
     """Within this block (and tasks started in it), record the calls `owner` makes."""
     tracker = TrackedCalls(owner)
@@ -199,3 +205,21 @@ def register_call(owner: object, state: CallState) -> None:
     for tracker in _TRACKERS.get():
         if tracker._owner is owner:
             tracker._states.append(state)
+
+
+@contextlib.contextmanager
+def fetching_token() -> Iterator[None]:
+    """Within this block the call in progress (if any) is fetching a token for its request.
+
+    Errors made meanwhile (by the token source, or the token endpoint's exchange) say
+    ``request_sent=False``: the caller's request is still waiting for its credential.
+    """
+    call = CURRENT_CALL.get()
+    if call is None:
+        yield
+        return
+    call.fetching_token = True
+    try:
+        yield
+    finally:
+        call.fetching_token = False

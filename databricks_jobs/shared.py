@@ -26,59 +26,67 @@ with this budget is entered, and belongs to that Workspace and its event loop.
 
 from __future__ import annotations
 
-import ssl
-from typing import Any, Final
-from urllib.parse import quote, quote_plus, unquote, urlsplit
+import ssl as _ssl
+from typing import Any as _Any
+from typing import Final as _Final
+from urllib.parse import quote as _quote
+from urllib.parse import quote_plus as _quote_plus
+from urllib.parse import unquote as _unquote
+from urllib.parse import urlsplit as _urlsplit
 
-import attrs
+import attrs as _attrs
 
-from ._clock import Clock, SystemClock
-from ._errors import ConfigError
+# A public module: only its exports and the names its public signatures use are public
+# attributes; helpers are imported under private names (tests/test_public_surface.py).
+from ._clock import Clock
+from ._clock import SystemClock as _SystemClock
+from ._errors import ConfigError as _ConfigError
 from ._limits import BoundBudget, RateBudget, RateLimits, SharedBudget
-from ._shared_budget import RedisBoundBudget
+from ._shared_budget import RedisBoundBudget as _RedisBoundBudget
+from ._surface import present_as as _present_as
 
 __all__ = ["BoundBudget", "RateBudget", "RedisBudget", "SharedBudget"]
 
-_SCHEMES: Final = ("redis", "rediss", "unix")
+_SCHEMES: _Final = ("redis", "rediss", "unix")
 
 
 def _url(value: object) -> str:
     if not isinstance(value, str):
-        raise ConfigError(f"the Redis URL must be a string, not {type(value).__name__}")
+        raise _ConfigError(f"the Redis URL must be a string, not {type(value).__name__}")
     try:
-        parts = urlsplit(value)
+        parts = _urlsplit(value)
         parts.port  # noqa: B018 (a port that is not a number raises here)
     except ValueError:
-        raise ConfigError(
+        raise _ConfigError(
             "the Redis URL is malformed (expected redis://host:port/db, rediss://... or "
             "unix:///path)"
         ) from None
     if parts.scheme not in _SCHEMES:
         # Not echoed: a URL without its scheme can start with the credentials.
-        raise ConfigError("the Redis URL must start with redis://, rediss:// or unix://")
+        raise _ConfigError("the Redis URL must start with redis://, rediss:// or unix://")
     return value
 
 
 def _key(value: object) -> str:
     if not isinstance(value, str) or not value or any(c in value for c in "{}| \t\r\n"):
-        raise ConfigError(
+        raise _ConfigError(
             "the key of a shared budget must be a non-empty string without spaces, braces "
             f"or '|', got {value!r}"
         )
     return value
 
 
-def _positive(name: str, *, most: float | None = None) -> Any:
-    def check(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+def _positive(name: str, *, most: float | None = None) -> _Any:
+    def check(instance: object, attribute: _attrs.Attribute[float], value: float) -> None:
         if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-            raise ConfigError(f"{name} must be a positive number, got {value!r}")
+            raise _ConfigError(f"{name} must be a positive number, got {value!r}")
         if most is not None and value > most:
-            raise ConfigError(f"{name} must be at most {most:g}, got {value!r}")
+            raise _ConfigError(f"{name} must be at most {most:g}, got {value!r}")
 
     return check
 
 
-@attrs.frozen(repr=False)
+@_attrs.frozen(repr=False)
 class RedisBudget:
     """A rate budget in Redis, shared by every Workspace with the same `key` and host.
 
@@ -93,16 +101,16 @@ class RedisBudget:
     One `RedisBudget` may serve many Workspaces: each gets its own client when entered.
     """
 
-    url: str = attrs.field(converter=_url)
-    key: str = attrs.field(default="default", kw_only=True, converter=_key)
-    timeout: float = attrs.field(default=0.25, kw_only=True, validator=_positive("timeout"))
-    fallback_fraction: float = attrs.field(
+    url: str = _attrs.field(converter=_url)
+    key: str = _attrs.field(default="default", kw_only=True, converter=_key)
+    timeout: float = _attrs.field(default=0.25, kw_only=True, validator=_positive("timeout"))
+    fallback_fraction: float = _attrs.field(
         default=0.25, kw_only=True, validator=_positive("fallback_fraction", most=1.0)
     )
-    retry_interval: float = attrs.field(
+    retry_interval: float = _attrs.field(
         default=5.0, kw_only=True, validator=_positive("retry_interval")
     )
-    ssl_context: ssl.SSLContext | None = attrs.field(default=None, kw_only=True)
+    ssl_context: _ssl.SSLContext | None = _attrs.field(default=None, kw_only=True)
 
     def bind(self, *, host: str, limits: RateLimits, clock: Clock) -> BoundBudget:
         """The budget of one Workspace (called by `Workspace`; see `SharedBudget`).
@@ -110,22 +118,22 @@ class RedisBudget:
         Raises `ConfigError` for a clock other than the system clock: the buckets run on
         the Redis server's clock, which a `VirtualClock` cannot move.
         """
-        if not isinstance(clock, SystemClock):
-            raise ConfigError(
+        if not isinstance(clock, _SystemClock):
+            raise _ConfigError(
                 f"a shared rate budget runs on the Redis server's clock, not on {clock!r}: "
                 "a Workspace with a virtual clock (tests) keeps its local rate limits, so "
                 "leave shared_budget out there"
             )
-        return RedisBoundBudget(self, host=host, limits=limits, clock=clock)
+        return _RedisBoundBudget(self, host=host, limits=limits, clock=clock)
 
     def _secrets(self) -> tuple[str, ...]:
         """The credentials of the URL, as they may be written in a text."""
-        parts = urlsplit(self.url)
+        parts = _urlsplit(self.url)
         found = []
         for secret in (parts.password, parts.username if parts.password is None else None):
             if secret:
-                plain = unquote(secret)
-                found += [secret, plain, quote(plain, safe=""), quote_plus(plain)]
+                plain = _unquote(secret)
+                found += [secret, plain, _quote(plain, safe=""), _quote_plus(plain)]
         return tuple(sorted({s for s in found if s}, key=len, reverse=True))
 
     def _hide(self, text: str) -> str:
@@ -136,28 +144,28 @@ class RedisBudget:
 
     def _where(self) -> str:
         """The URL without its credentials (for logs)."""
-        parts = urlsplit(self.url)
+        parts = _urlsplit(self.url)
         host = parts.hostname or ""
         if parts.port is not None:
             host = f"{host}:{parts.port}"
         return f"{parts.scheme}://{host}{parts.path}"
 
-    def _client(self) -> Any:
+    def _client(self) -> _Any:
         """A new coredis client for the URL (imported here: the ``[redis]`` extra)."""
         try:
             import coredis
         except ImportError:
-            raise ConfigError(
+            raise _ConfigError(
                 "a shared rate budget needs the coredis package: pip install 'brickjobs[redis]'"
             ) from None
         # decode_components: a password with reserved characters is percent-encoded in a URL.
-        options: dict[str, Any] = {"connect_timeout": self.timeout, "decode_components": True}
+        options: dict[str, _Any] = {"connect_timeout": self.timeout, "decode_components": True}
         if self.ssl_context is not None:
             options["ssl_context"] = self.ssl_context
         return coredis.Redis.from_url(self.url, **options)
 
     def __repr__(self) -> str:
-        parts = urlsplit(self.url)
+        parts = _urlsplit(self.url)
         shown = self._where()
         if parts.username or parts.password:
             user = parts.username if parts.password is not None and parts.username else ""
@@ -167,3 +175,7 @@ class RedisBudget:
             f"fallback_fraction={self.fallback_fraction!r}, "
             f"retry_interval={self.retry_interval!r})"
         )
+
+
+for _name in __all__:
+    _present_as(__name__, globals()[_name])

@@ -60,7 +60,11 @@ def exit_code_for(outcome: RunOutcome) -> ExitCode:
 
 
 def error_line(exc: BaseException) -> str:
-    """One line naming the error, its code and its message (never a secret or a traceback)."""
+    """One line naming the error, its code and its message (never a secret or a traceback).
+
+    The notes added on the way up (what to do with an idempotency token, which run id a
+    call takes) follow the message, each in parentheses.
+    """
     name = type(exc).__name__
     if isinstance(exc, ApiError):
         code = exc.error_code or f"HTTP {exc.status}"
@@ -69,4 +73,5 @@ def error_line(exc: BaseException) -> str:
         text = f"{name} {code}: {exc.message}{where}{request}"
     else:
         text = f"{name}: {exc}" if str(exc) else name
+    text += "".join(f" ({note})" for note in getattr(exc, "__notes__", ()))
     return "error: " + " ".join(text.split())

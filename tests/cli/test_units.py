@@ -52,6 +52,13 @@ def test_error_line_is_one_line_with_the_code() -> None:
     assert error_line(SpecError("required", field="name")) == "error: SpecError: name: required"
 
 
+def test_error_line_keeps_the_notes_added_on_the_way_up() -> None:
+    exc = SpecError("required", field="name")
+    exc.add_note("first\nnote")
+    exc.add_note("second note")
+    assert error_line(exc) == "error: SpecError: name: required (first note) (second note)"
+
+
 def test_tokens_are_derived_from_the_request() -> None:
     a = token_for(RunNow(job_id=1, job_parameters={"x": "1", "y": "2"}), 1, "")
     b = token_for(RunNow(job_id=1, job_parameters={"y": "2", "x": "1"}), 1, "")

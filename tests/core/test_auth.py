@@ -17,6 +17,7 @@ import pytest
 
 from databricks_jobs import (
     AccessToken,
+    ApiError,
     AuthError,
     ConfigError,
     OutcomeUnknown,
@@ -440,6 +441,19 @@ async def test_token_endpoint_echoing_the_secret_is_masked(anyio_backend: str) -
     assert basic not in shown
 
 
+async def test_token_endpoint_echoing_the_secret_as_its_error_code_is_masked(
+    anyio_backend: str,
+) -> None:
+    routes = router()
+    routes.post("/oidc/v1/token").respond(400, json={"error": f"no client {SECRET}"})
+    async with oauth_workspace(routes) as ws:
+        with pytest.raises(ApiError) as caught:
+            await ws.request("GET", "/x")
+    error = caught.value
+    assert error.error_code == "no client ****"
+    assert all(SECRET not in text for text in (str(error), repr(error), *error.args))
+
+
 # --- what token providers and the CLI return is checked too ---------------------------------
 
 
@@ -540,3 +554,25 @@ async def test_token_faults_touch_only_the_token_endpoint(anyio_backend: str) ->
         await ws.request("GET", "/api/2.2/jobs/list")  # a PAT call: no fault applies
     assert rule.injected == 0
     assert emulator.requests[0].fault is None
+
+
+async def test_an_empty_token_from_any_source_says_nothing_was_sent(
+    anyio_backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The sources refuse empty tokens themselves; the auth flow checks again for any source.
+    from databricks_jobs._auth import ProvidedTokens
+
+    async def fetch(self: ProvidedTokens) -> AccessToken:
+        return AccessToken("")
+
+    async def provider() -> str:
+        return "never-used"
+
+    monkeypatch.setattr(ProvidedTokens, "fetch", fetch)
+    routes = router()
+    api = routes.post("/api/2.2/jobs/create").respond(json={"job_id": 1})
+    async with mock_workspace(routes, token=None, token_provider=provider) as ws:
+        with pytest.raises(AuthError, match="gave an empty token") as caught:
+            await ws.request("POST", "/api/2.2/jobs/create", body={})
+    assert caught.value.request_sent is False
+    assert api.call_count == 0

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import AsyncGenerator
 
 import anyio
+import httpx
 import pytest
 
 from databricks_jobs import (
@@ -229,3 +232,40 @@ async def test_pool_timeout_when_every_connection_is_busy(anyio_backend: str) ->
                 release.set()
         assert caught.value.request_sent is False, transport
         assert [r.path for r in server.requests] == ["/first"], transport
+
+
+class RecordingAuth(httpx.Auth):
+    """An auth flow that notes whether it was closed, and how far it got."""
+
+    def __init__(self) -> None:
+        self.steps: list[str] = []
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        try:
+            self.steps.append("sent")
+            response = yield request
+            self.steps.append(f"answered {response.status_code}")
+        finally:
+            self.steps.append("closed")
+
+
+async def test_the_auth_flow_is_closed_however_the_exchange_ends(anyio_backend: str) -> None:
+    """As httpx does: a flow whose exchange failed is closed, not left for the collector."""
+    from databricks_jobs._config import Timeouts as HttpTimeouts
+    from databricks_jobs._http import HttpClient
+
+    for transport in transports_for(anyio_backend):
+        outcomes = ((drop, ["sent", "closed"]), (ok, ["sent", "answered 200", "closed"]))
+        for behaviour, expected in outcomes:
+            async with loopback_server(behaviour) as server:
+                http = HttpClient(base_url=server.url, timeouts=HttpTimeouts(),
+                                  limits=PoolLimits(), transport=transport)  # fmt: skip
+                auth = RecordingAuth()
+                try:
+                    with contextlib.suppress(ConnectionFailed):
+                        await http.send(http.build_request("GET", "/api/2.2/jobs/list"), auth=auth)
+                finally:
+                    await http.aclose()
+            assert auth.steps == expected, (transport, behaviour)

@@ -158,6 +158,35 @@ async def test_huge_and_endless_bodies_are_refused(anyio_backend: str) -> None:
                         await ws.request("GET", "/api/2.2/jobs/list")
 
 
+def chunked(body: bytes, size: int):  # type: ignore[no-untyped-def]
+    """Answer `body` chunked in pieces of `size` bytes, with no Content-Length."""
+
+    async def behaviour(exchange: Exchange) -> None:
+        head = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+        await exchange.stream.send(head + b"transfer-encoding: chunked\r\n\r\n")
+        for start in range(0, len(body), size):
+            piece = body[start : start + size]
+            await exchange.stream.send(b"%x\r\n%s\r\n" % (len(piece), piece))
+        await exchange.stream.send(b"0\r\n\r\n")
+
+    return behaviour
+
+
+async def test_bodies_up_to_the_cap_are_read_whole_in_order(anyio_backend: str) -> None:
+    """Chunked or declared, a body of exactly max_response_bytes is read; one byte more is not."""
+    body = b'{"pad": "' + bytes(range(48, 58)) * 2_000 + b'"}'
+    for transport in transports(anyio_backend):
+        for behaviour in (chunked(body, 4_096), chunked(body, 7), answer(200, body)):
+            async with loopback_server(behaviour) as server:
+                async with workspace(server.url, transport, max_response_bytes=len(body)) as ws:
+                    data = await ws.request("GET", "/api/2.2/jobs/list")
+                assert data == {"pad": "0123456789" * 2_000}, transport
+                tight = workspace(server.url, transport, max_response_bytes=len(body) - 1)
+                async with tight:
+                    with pytest.raises(ResponseTooLarge, match=str(len(body) - 1)):
+                        await tight.request("GET", "/api/2.2/jobs/list")
+
+
 @pytest.mark.parametrize("header", ["1_000", "1e3", "1000.0", "+1000", "\u0661\u0660\u0660\u0660"])
 async def test_retry_after_outside_the_http_grammar_is_not_guessed(
     anyio_backend: str, header: str

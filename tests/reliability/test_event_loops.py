@@ -120,7 +120,7 @@ def test_two_threads_starting_one_workspace_at_once(
     call, so the two first uses really overlap (without the lock, both created a transport
     and the second one's session was never closed).
     """
-    from databricks_jobs import _aiohttp
+    from databricks_jobs._transports import _aiohttp
 
     original = _aiohttp.AiohttpTransport.__init__
     created: list[str] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import traceback
+
 import pytest
 
 from databricks_jobs import (
@@ -125,8 +127,13 @@ async def test_wait_tolerates_transient_poll_errors(ws: Workspace, emulator: Emu
 async def test_get_output_of_a_multi_task_run_says_what_to_do(ws: Workspace) -> None:
     job_id = await ws.jobs.create(two_task_job())
     run = await ws.jobs.run_now_and_wait(job_id)
-    with pytest.raises(InvalidParameterValue, match=r"run\.tasks\[i\]\.run_id"):
+    with pytest.raises(InvalidParameterValue) as caught:
         await ws.runs.get_output(run.run_id)
+    # The service's words stay the message; what to do instead is a note, shown after it.
+    assert "multiple tasks" in caught.value.message
+    assert "run.tasks[i].run_id" not in str(caught.value)
+    assert any("run.tasks[i].run_id" in note for note in caught.value.__notes__)
+    assert "run.tasks[i].run_id" in "".join(traceback.format_exception(caught.value))
     task_run = (run.tasks or [])[0]
     assert task_run.run_id is not None
     output = await ws.runs.get_output(task_run.run_id)

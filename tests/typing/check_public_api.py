@@ -193,13 +193,15 @@ async def jobs_and_runs(ws: Workspace) -> None:
         assert_type(done, Run)
     except RunFailed as failed:
         assert_type(failed.failed_tasks, dict[str, str | None])
+        assert_type(failed.run, Run)
+        assert_type(failed.outcome, RunOutcome | None)
         repair_id = await ws.runs.repair(started.run_id, rerun_all_failed_tasks=True)
         assert_type(repair_id, int)
         done = await ws.runs.repair_and_wait(
             started.run_id, rerun_tasks=["b"], on_update=show_async
         )
     except WaitTimeout as timed_out:
-        print(timed_out.run)
+        assert_type(timed_out.run, Run | None)
         done = await ws.runs.cancel_and_wait(started.run_id)
     assert_type(await ws.jobs.run_now_and_wait(job_id, timeout=3600), Run)
     assert_type(await ws.runs.submit_and_wait(one_time, raise_on_failure=False), Run)

@@ -25,8 +25,8 @@ from .._errors import (
 )
 from .._outcome import RunOutcome, run_outcome
 from .._pagination import Paginator, merge_run_page
-from .._serde import structure, to_dict
-from .._types import JSONObject, QueryValue
+from .._serde import to_dict
+from .._types import QueryValue
 from ..models import (
     BaseRun,
     ExportRunOutput,
@@ -94,15 +94,16 @@ class Runs:
         spec = attrs.evolve(run, idempotency_token=token)
         check_spec(spec, validate_by_default=self._validate, choice=validate)
 
-        def started(data: JSONObject) -> StartedRun:
-            # Decoded inside the call: an unreadable answer is an error that carries the
+        def started(response: SubmitRunResponse) -> StartedRun:
+            # Made inside the call: an answer without a run id is an error that carries the
             # token and says the run may exist.
-            response = structure(data, SubmitRunResponse)
             return StartedRun(
                 run_id=required_id(response.run_id, "run_id"), idempotency_token=token
             )
 
-        return await self._api.call("POST", f"{BASE}/submit", body=to_dict(spec), decode=started)
+        return await self._api.call(
+            "POST", f"{BASE}/submit", body=to_dict(spec), into=SubmitRunResponse, then=started
+        )
 
     async def submit_and_wait(
         self,
@@ -208,16 +209,16 @@ class Runs:
         """
         run_id = check_positive_id(run_id, name="run_id")
         try:
-            data = await self._api.call("GET", f"{BASE}/get-output", query={"run_id": run_id})
+            return await self._api.call(
+                "GET", f"{BASE}/get-output", query={"run_id": run_id}, into=RunOutput
+            )
         except InvalidParameterValue as exc:
             if any(marker in exc.message.lower() for marker in _MULTI_TASK_OUTPUT):
-                exc.message = (
+                exc.add_note(
                     f"run {run_id} has several tasks: get_output takes the run_id of one task "
-                    f"run (run.tasks[i].run_id). The service said: {exc.message}"
+                    "run (run.tasks[i].run_id)"
                 )
-                exc.args = (exc.message,)
             raise
-        return structure(data, RunOutput)
 
     async def export(
         self, run_id: int, *, views_to_export: ViewsToExport | str | None = None
@@ -225,9 +226,7 @@ class Runs:
         """Export a task run's notebook or dashboard views (``runs/export``)."""
         run_id = check_positive_id(run_id, name="run_id")
         query = {"run_id": run_id, "views_to_export": enum_text(views_to_export)}
-        return structure(
-            await self._api.call("GET", f"{BASE}/export", query=query), ExportRunOutput
-        )
+        return await self._api.call("GET", f"{BASE}/export", query=query, into=ExportRunOutput)
 
     # --- changing ---------------------------------------------------------------------------
 
@@ -295,8 +294,13 @@ class Runs:
             dbt_commands=as_list(dbt_commands),
         )
         check_spec(body, validate_by_default=self._validate, choice=validate)
-        data = await self._api.call("POST", f"{BASE}/repair", body=to_dict(body))
-        return required_id(structure(data, RepairRunResponse).repair_id, "repair_id")
+        return await self._api.call(
+            "POST",
+            f"{BASE}/repair",
+            body=to_dict(body),
+            into=RepairRunResponse,
+            then=lambda repair: required_id(repair.repair_id, "repair_id"),
+        )
 
     async def _latest_repair_id(self, run_id: int) -> int | None:
         run = await self.get(run_id, include_history=True)
@@ -374,8 +378,7 @@ class Runs:
 
     async def _poll(self, run_id: int) -> Run:
         """One poll: only the first page (the state is at the root)."""
-        data = await self._api.call("GET", f"{BASE}/get", query={"run_id": run_id})
-        return structure(data, Run)
+        return await self._api.call("GET", f"{BASE}/get", query={"run_id": run_id}, into=Run)
 
     def _result(self, run_id: int, run: Run, outcome: RunOutcome, raise_on_failure: bool) -> Run:
         if raise_on_failure and not outcome.succeeded:

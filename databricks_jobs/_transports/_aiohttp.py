@@ -25,15 +25,16 @@ import anyio
 import httpx
 import yarl
 
-from ._config import PoolLimits
-from ._errors import (
+from .._config import PoolLimits
+from .._errors import (
     ClientClosedError,
     ConnectionFailed,
     DatabricksError,
     RequestTimeout,
     refused_before_sending,
 )
-from ._sending import SendRecord, record_of
+from .._sending import SendRecord, record_of
+from ._body import declared_too_large, read_capped, read_response, too_large
 from ._slots import take_slot
 
 __all__ = ["AiohttpTransport"]
@@ -94,11 +95,14 @@ def _supports_middlewares() -> bool:
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
-    """Sends httpx requests with one pooled `aiohttp.ClientSession` (created at first use)."""
+    """Sends httpx requests with one pooled `aiohttp.ClientSession` (created at first use).
 
-    def __init__(
-        self, *, limits: PoolLimits, verify: ssl.SSLContext, max_body: int | None = None
-    ) -> None:
+    Answers with the body read whole (at most `max_body` bytes, else `ResponseTooLarge`),
+    and keeps the request's `SendRecord`: sent when aiohttp begins writing it, the status
+    when the answer's head arrives.
+    """
+
+    def __init__(self, *, limits: PoolLimits, verify: ssl.SSLContext, max_body: int) -> None:
         self._limits = limits
         self._max_body = max_body
         self._ssl = verify
@@ -132,17 +136,19 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send one request and read the whole response body."""
-        timeouts = request.extensions.get("timeout", {})
-        await take_slot(self._slots, timeouts.get("pool"))
+        record = record_of(request)
+        record.reset()  # a new exchange (after a 401, the auth flow sends the request again)
+        await take_slot(self._slots, request)
         try:
-            return await self._send(request, timeouts)
+            return await self._send(request, record)
         finally:
             self._slots.release()
 
-    async def _send(self, request: httpx.Request, timeouts: dict[str, Any]) -> httpx.Response:
+    async def _send(self, request: httpx.Request, record: SendRecord) -> httpx.Response:
         if self._closed:  # never open a session again after close (it would never be closed)
             raise ClientClosedError()
         session = self._session or self._open()
+        timeouts = request.extensions.get("timeout", {})
         connect, read = timeouts.get("connect"), timeouts.get("read")
         timeout = aiohttp.ClientTimeout(
             total=None, connect=connect, sock_connect=connect, sock_read=read
@@ -153,7 +159,6 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             if name.lower() not in _SKIP_HEADERS
         ]
         body = await request.aread()
-        record = record_of(request)
         progress = _Progress(record)
         try:
             async with session.request(
@@ -166,23 +171,37 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 trace_request_ctx=progress,
             ) as response:
                 record.status = response.status
-                content = await self._read(response)
-                return httpx.Response(
-                    status_code=response.status,
-                    headers=list(response.raw_headers),
-                    stream=httpx.ByteStream(content),
-                    extensions={"http_version": b"HTTP/1.1"},
+                content = await self._read(response, request)
+                return read_response(
+                    response.status,
+                    list(response.raw_headers),
+                    content,
+                    request,
+                    {"http_version": b"HTTP/1.1"},
                 )
+        except DatabricksError:  # ours already (a body over the cap): not aiohttp's failure
+            raise
         except TimeoutError as exc:
             sent = record.sent
             phase: Literal["read", "connect"] = "read" if sent else "connect"
             error: DatabricksError = RequestTimeout(
-                f"{phase} timeout ({type(exc).__name__})", phase=phase, request_sent=sent
+                f"{phase} timeout ({type(exc).__name__})",
+                phase=phase,
+                method=request.method,
+                path=request.url.path,
+                request_sent=sent,
             )
         except _NotSentAgain as stopped:
-            error = ConnectionFailed.caused_by(stopped.original, request_sent=record.sent)
+            error = ConnectionFailed.caused_by(
+                stopped.original,
+                request_sent=record.sent,
+                method=request.method,
+                path=request.url.path,
+            )
         except (aiohttp.ClientError, OSError) as exc:
-            error = ConnectionFailed.caused_by(exc, request_sent=record.sent)
+            error = ConnectionFailed.caused_by(
+                exc, request_sent=record.sent, method=request.method, path=request.url.path
+            )
         except ValueError:
             # aiohttp refuses a header value holding a control character with a bare
             # ValueError while serialising the headers, before writing any of them (its
@@ -194,16 +213,19 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         # or a status line a hostile server wrote, is neither the cause nor the context.
         raise error
 
-    async def _read(self, response: aiohttp.ClientResponse) -> bytes:
-        """Read the body, stopping one byte past `max_body` (the caller then refuses it)."""
-        if self._max_body is None:
+    async def _read(self, response: aiohttp.ClientResponse, request: httpx.Request) -> bytes:
+        """The whole body, in one piece; `ResponseTooLarge` past `max_body` bytes.
+
+        A body whose declared length fits is read by aiohttp in one go; one without a
+        declared length (chunked) is read chunk by chunk and refused at the one that
+        crosses the cap.
+        """
+        declared = response.content_length
+        if declared_too_large(declared, self._max_body):
+            raise too_large(request, self._max_body)
+        if declared is not None:
             return await response.read()
-        body = bytearray()
-        async for chunk in response.content.iter_chunked(65536):
-            body += chunk
-            if len(body) > self._max_body:
-                break
-        return bytes(body)
+        return await read_capped(response.content.iter_any(), request, self._max_body)
 
     async def aclose(self) -> None:
         """Close the session and its connections; later requests raise `ClientClosedError`."""

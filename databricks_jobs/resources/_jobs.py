@@ -15,8 +15,8 @@ from .._api import ApiClient
 from .._config import Seconds
 from .._errors import SpecError
 from .._pagination import Paginator, merge_job_page
-from .._serde import structure, to_dict, unstructure
-from .._types import JSONObject, QueryValue
+from .._serde import to_dict, unstructure
+from .._types import QueryValue
 from ..models import (
     BaseJob,
     CreateResponse,
@@ -49,7 +49,7 @@ from ._common import (
     required_id,
     wait_times,
 )
-from .runs import Runs
+from ._runs import Runs
 
 __all__ = ["Jobs"]
 
@@ -86,8 +86,13 @@ class Jobs:
         body = to_dict(settings)
         if access_control_list is not None:
             body["access_control_list"] = unstructure(list(access_control_list))
-        data = await self._api.call("POST", f"{BASE}/create", body=body)
-        return required_id(structure(data, CreateResponse).job_id, "job_id")
+        return await self._api.call(
+            "POST",
+            f"{BASE}/create",
+            body=body,
+            into=CreateResponse,
+            then=lambda created: required_id(created.job_id, "job_id"),
+        )
 
     async def get(self, job_id: int, *, include_trigger_state: bool | None = None) -> Job:
         """Return a job, whole.
@@ -231,10 +236,9 @@ class Jobs:
         check_spec(request, validate_by_default=self._validate, choice=validate)
         check_positive_id(request.job_id, name="job_id")
 
-        def started(data: JSONObject) -> StartedRun:
-            # Decoded inside the call: an unreadable answer is an error that carries the
+        def started(response: RunNowResponse) -> StartedRun:
+            # Made inside the call: an answer without a run id is an error that carries the
             # token and says the run may exist.
-            response = structure(data, RunNowResponse)
             return StartedRun(
                 run_id=required_id(response.run_id, "run_id"),
                 idempotency_token=token,
@@ -242,7 +246,7 @@ class Jobs:
             )
 
         return await self._api.call(
-            "POST", f"{BASE}/run-now", body=to_dict(request), decode=started
+            "POST", f"{BASE}/run-now", body=to_dict(request), into=RunNowResponse, then=started
         )
 
     async def run_now_and_wait(
@@ -296,7 +300,7 @@ class Jobs:
     async def get_permissions(self, job_id: int) -> JobPermissions:
         """Return who may do what with a job."""
         job_id = check_positive_id(job_id, name="job_id")
-        return structure(await self._api.call("GET", f"{PERMISSIONS}/{job_id}"), JobPermissions)
+        return await self._api.call("GET", f"{PERMISSIONS}/{job_id}", into=JobPermissions)
 
     async def set_permissions(
         self, job_id: int, access_control_list: Sequence[JobAccessControlRequest]
@@ -315,14 +319,17 @@ class Jobs:
     ) -> JobPermissions:
         job_id = check_positive_id(job_id, name="job_id")
         body = {"access_control_list": unstructure(list(acl))}
-        data = await self._api.call(method, f"{PERMISSIONS}/{job_id}", body=body)
-        return structure(data, JobPermissions)
+        return await self._api.call(
+            method, f"{PERMISSIONS}/{job_id}", body=body, into=JobPermissions
+        )
 
     async def get_permission_levels(self, job_id: int) -> builtins.list[JobPermissionsDescription]:
         """Return the permission levels that can be granted on a job."""
         job_id = check_positive_id(job_id, name="job_id")
-        data = await self._api.call("GET", f"{PERMISSIONS}/{job_id}/permissionLevels")
-        return structure(data, GetJobPermissionLevelsResponse).permission_levels or []
+        levels = await self._api.call(
+            "GET", f"{PERMISSIONS}/{job_id}/permissionLevels", into=GetJobPermissionLevelsResponse
+        )
+        return levels.permission_levels or []
 
     # --- policy compliance ------------------------------------------------------------------
 
@@ -334,14 +341,22 @@ class Jobs:
         body: dict[str, Any] = {"job_id": job_id}
         if validate_only is not None:
             body["validate_only"] = validate_only
-        data = await self._api.call("POST", f"{COMPLIANCE}/enforce-compliance", body=body)
-        return structure(data, EnforcePolicyComplianceResponse)
+        return await self._api.call(
+            "POST",
+            f"{COMPLIANCE}/enforce-compliance",
+            body=body,
+            into=EnforcePolicyComplianceResponse,
+        )
 
     async def get_compliance(self, job_id: int) -> GetPolicyComplianceResponse:
         """Return whether a job complies with its clusters' policies, and the violations."""
         job_id = check_positive_id(job_id, name="job_id")
-        data = await self._api.call("GET", f"{COMPLIANCE}/get-compliance", query={"job_id": job_id})
-        return structure(data, GetPolicyComplianceResponse)
+        return await self._api.call(
+            "GET",
+            f"{COMPLIANCE}/get-compliance",
+            query={"job_id": job_id},
+            into=GetPolicyComplianceResponse,
+        )
 
     def list_compliance(
         self, policy_id: str, *, page_size: int | None = None, max_items: int | None = None
