@@ -10,8 +10,8 @@ flight, whether an earlier attempt may have been applied, and whether the attemp
 waiting for a token. Errors made during the call read it when they are made, so they are
 whole when raised: which token was sent, how many attempts were made, whether the call may
 have been applied, and whether the failed attempt's request left (never, while fetching
-its token). `TrackedCalls` shows the call states of a block of code to its author (for
-example, after the block was cancelled: did a trigger leave, or was it still waiting?).
+its token). `TrackedCalls` shows the call states of a block of code to its author
+(for example, after the block was cancelled: did a trigger leave, or was it still waiting?).
 """
 
 from __future__ import annotations

@@ -90,6 +90,7 @@ from databricks_jobs.shared import RedisBudget
 
 __all__ = [
     "CancelOnDisconnect",
+    "LongPolls",
     "RunStatus",
     "Settings",
     "TriggerRequest",
