@@ -23,6 +23,7 @@ import anyio
 import attrs
 
 from ._clock import Clock
+from ._sending import report_wait
 
 __all__ = ["DEFAULT_ENDPOINT_LIMITS", "BackoffGate", "RateLimiter", "RateLimits", "endpoint_of"]
 
@@ -205,7 +206,8 @@ class RateLimiter:
         if bucket is None:
             return
         clock = self._clock
-        ticket = bucket.reserve(clock.now())
+        asked = clock.now()
+        ticket = bucket.reserve(asked)
         try:
             while (wait := ticket.slot.start - clock.now()) > _SAME_TIME:
                 with anyio.CancelScope() as ticket.scope:  # cancelled: moved to an earlier slot
@@ -214,7 +216,10 @@ class RateLimiter:
         except BaseException:
             bucket.give_back(ticket)
             raise
-        bucket.used(ticket, clock.now())
+        now = clock.now()
+        bucket.used(ticket, now)
+        if now - asked > _SAME_TIME:
+            report_wait("rate_limiter", now - asked)
 
 
 class BackoffGate:
@@ -234,8 +239,14 @@ class BackoffGate:
 
     async def wait_open(self) -> None:
         """Return when the gate is open (at once, usually)."""
+        closed_at: float | None = None
         while True:
-            wait = self.until - self._clock.now()
+            now = self._clock.now()
+            wait = self.until - now
             if wait <= 0:
+                if closed_at is not None:
+                    report_wait("backoff_gate", now - closed_at)
                 return
+            if closed_at is None:
+                closed_at = now
             await self._clock.sleep(wait)
