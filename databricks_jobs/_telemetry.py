@@ -245,6 +245,7 @@ class Telemetry:
         finally:
             _OPERATION.reset(entered)
             if span is not None:
+                span.set_attributes(operation.attributes)
                 span.set_attribute("databricks.calls", operation.calls)
                 span.set_attribute("databricks.calls.traced", operation.traced)
                 if operation.outcome is not None:
@@ -260,10 +261,12 @@ class Telemetry:
 class Operation:
     """The calls of one operation: how many, and how many traced."""
 
-    __slots__ = ("calls", "name", "outcome", "traced")
+    __slots__ = ("attributes", "calls", "name", "outcome", "traced")
 
     def __init__(self, name: str) -> None:
         self.name = name
+        self.attributes: dict[str, Any] = {}
+        """Set on the span when the operation ends (counts of a batch, say)."""
         self.calls = 0
         self.traced = 0
         self.outcome: str | None = None

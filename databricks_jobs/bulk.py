@@ -54,6 +54,7 @@ from ._errors import (
     WaitTimeout,
 )
 from ._outcome import RunOutcome, run_outcome
+from ._telemetry import Telemetry
 from ._workspace import Workspace
 from .models import Run, RunNow, SubmitRun
 from .resources import StartedRun
@@ -213,6 +214,8 @@ class Batch(Generic[R]):
         self._send: Callable[[R], Awaitable[StartedRun]] = send
         self._concurrency = concurrency
         self._on_progress = on_progress
+        self._telemetry = _NO_TELEMETRY  # a Workspace's, for the batches made below
+        self._operation = "bulk.batch"
 
     @property
     def started(self) -> list[BulkResult[R]]:
@@ -289,10 +292,30 @@ class Batch(Generic[R]):
                 in_flight -= 1
                 report()
 
-        async with anyio.create_task_group() as tg:
-            for _ in range(min(self._concurrency, total)):
-                tg.start_soon(worker)
+        # One span for the batch, its calls beneath it (sampled when many: _telemetry).
+        items = {"databricks.bulk.items": total}
+        with self._telemetry.operation(self._operation, items) as operation:
+            async with anyio.create_task_group() as tg:
+                for _ in range(min(self._concurrency, total)):
+                    tg.start_soon(worker)
+            operation.attributes.update(
+                {
+                    "databricks.bulk.started": counts[ItemState.STARTED],
+                    "databricks.bulk.failed": counts[ItemState.FAILED],
+                    "databricks.bulk.unresolved": counts[ItemState.UNRESOLVED],
+                }
+            )
         return self.results
+
+
+_NO_TELEMETRY = Telemetry(enabled=False)
+
+
+def _traced(batch: Batch[R], ws: Workspace, operation: str) -> Batch[R]:
+    """`batch`, traced as `operation` through `ws`'s telemetry."""
+    batch._telemetry = ws._api.telemetry
+    batch._operation = operation
+    return batch
 
 
 def run_now_batch(
@@ -304,7 +327,8 @@ def run_now_batch(
 ) -> Batch[RunNow]:
     """A batch of ``run-now`` triggers (`RunNow` requests, or plain job ids)."""
     items = [RunNow(job_id=r) if isinstance(r, int) else r for r in requests]
-    return Batch(ws.jobs.run_now_request, items, concurrency=concurrency, on_progress=on_progress)
+    batch = Batch(ws.jobs.run_now_request, items, concurrency=concurrency, on_progress=on_progress)
+    return _traced(batch, ws, "bulk.run_now")
 
 
 def submit_batch(
@@ -315,7 +339,8 @@ def submit_batch(
     on_progress: ProgressCallback | None = None,
 ) -> Batch[SubmitRun]:
     """A batch of one-time runs (``runs/submit``)."""
-    return Batch(ws.runs.submit, specs, concurrency=concurrency, on_progress=on_progress)
+    batch = Batch(ws.runs.submit, specs, concurrency=concurrency, on_progress=on_progress)
+    return _traced(batch, ws, "bulk.submit")
 
 
 async def run_now(
