@@ -188,6 +188,10 @@ def with_tokens(requests: Iterable[R]) -> list[R]:
     ]
 
 
+_NO_TELEMETRY = Telemetry(enabled=False)
+"""A batch made by hand (not by `run_now_batch` or `submit_batch`) records no span."""
+
+
 class Batch(Generic[R]):
     """Requests sent with bounded concurrency; `results` shows each item as it goes.
 
@@ -214,7 +218,7 @@ class Batch(Generic[R]):
         self._send: Callable[[R], Awaitable[StartedRun]] = send
         self._concurrency = concurrency
         self._on_progress = on_progress
-        self._telemetry = _NO_TELEMETRY  # a Workspace's, for the batches made below
+        self._telemetry: Telemetry = _NO_TELEMETRY  # a Workspace's, set by _traced
         self._operation = "bulk.batch"
 
     @property
@@ -306,9 +310,6 @@ class Batch(Generic[R]):
                 }
             )
         return self.results
-
-
-_NO_TELEMETRY = Telemetry(enabled=False)
 
 
 def _traced(batch: Batch[R], ws: Workspace, operation: str) -> Batch[R]:
