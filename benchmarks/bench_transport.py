@@ -131,7 +131,7 @@ def otel_providers() -> dict[str, object] | None:
     return {"tracer_provider": tracer_provider, "meter_provider": MeterProvider()}
 
 
-async def run_otel(url: str, calls: int, rounds: int = 3) -> dict[str, dict[int, float]]:
+async def run_otel(url: str, calls: int, rounds: int = 5) -> dict[str, dict[int, float]]:
     """CPU per call with telemetry off, on with no SDK, and on with an SDK (aiohttp)."""
     sdk = otel_providers()
     variants: dict[str, dict[str, object]] = {
@@ -167,7 +167,7 @@ async def run_otel(url: str, calls: int, rounds: int = 3) -> dict[str, dict[int,
 
 def print_otel(results: dict[str, dict[int, float]], calls: int) -> None:
     base = results["telemetry=False (as without the extra)"]
-    print(f"OpenTelemetry cost, aiohttp transport, {calls} calls, best of 3 turns")
+    print(f"OpenTelemetry cost, aiohttp transport, {calls} calls, best of 5 turns")
     print(f"{'Workspace':48} {'c=1':>16} {'c=64':>16}")
     for name, row in results.items():
         cells = [f"{row[c]:.3f} ms ({row[c] / base[c]:.2f}x)" for c in (1, 64)]
