@@ -165,6 +165,32 @@ async def run_otel(url: str, calls: int, rounds: int = 5) -> dict[str, dict[int,
     return results
 
 
+def hook_cost(repeat: int = 200_000) -> dict[str, float]:
+    """Microseconds the per-call telemetry hook costs, off and on with no SDK (timeit, best of 5).
+
+    Steadier than CPU per call on a loaded machine: it times only what telemetry adds.
+    """
+    import timeit
+
+    from databricks_jobs._sending import CallState
+    from databricks_jobs._telemetry import Telemetry
+
+    request = Workspace(host="https://x.example.com", token="t", env={}).prepare_request(
+        "POST", PATH, body=BODY
+    )
+    costs = {}
+    for name, telemetry in (("off", Telemetry(enabled=False)), ("no SDK", Telemetry())):
+        state = CallState(token=None, write=True)
+
+        def hook(telemetry: Telemetry = telemetry, state: CallState = state) -> None:
+            telemetry.call(request, "jobs/run-now", state, None, BODY).end()
+
+        hook()  # the first call imports the API
+        best = min(timeit.repeat(hook, number=repeat, repeat=5))
+        costs[name] = best / repeat * 1e6
+    return costs
+
+
 def print_otel(results: dict[str, dict[int, float]], calls: int) -> None:
     base = results["telemetry=False (as without the extra)"]
     print(f"OpenTelemetry cost, aiohttp transport, {calls} calls, best of 5 turns")
@@ -172,6 +198,11 @@ def print_otel(results: dict[str, dict[int, float]], calls: int) -> None:
     for name, row in results.items():
         cells = [f"{row[c]:.3f} ms ({row[c] / base[c]:.2f}x)" for c in (1, 64)]
         print(f"{name:48} " + " ".join(f"{cell:>16}" for cell in cells))
+    costs = hook_cost()
+    print(
+        f"the per-call hook alone: {costs['off']:.2f} us with telemetry=False, "
+        f"{costs['no SDK']:.2f} us with the API installed and no SDK"
+    )
 
 
 def main() -> None:
