@@ -10,16 +10,12 @@ async with Workspace.from_env() as ws:
 ```
 """
 
-import contextlib
-import importlib
-import inspect
-import typing
-
-import attrs
+import importlib as _importlib
+import typing as _typing
 
 from ._auth import AccessToken, TokenProvider
 from ._clock import Clock, SystemClock, VirtualClock
-from ._config import Config, PoolLimits, Timeouts
+from ._config import AuthType, Config, PoolLimits, Seconds, Timeouts
 from ._errors import (
     AlreadyExists,
     ApiError,
@@ -57,18 +53,20 @@ from ._errors import (
     error_from_response,
 )
 from ._foreign import warn_if_foreign_installed as _warn_if_foreign_installed
+from ._http import TransportChoice
 from ._limits import RateLimits
 from ._outcome import OutcomeKind, RunOutcome, run_outcome
 from ._pagination import Page, Paginator
 from ._retry import RetryPolicy
-from ._types import NOT_GIVEN, NotGiven
+from ._surface import present_as as _present_as
+from ._types import QueryValue
 from ._version import __version__
 from ._workspace import Workspace
 
-if typing.TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from ._serde import from_dict, from_json, register_hooks, to_dict, to_json
     from .models import validate
-    from .resources import Jobs, Runs, StartedRun
+    from .resources import Jobs, Runs, StartedRun, UpdateCallback
 
 _LAZY = {
     "from_dict": "._serde",
@@ -80,15 +78,16 @@ _LAZY = {
     "Jobs": ".resources",
     "Runs": ".resources",
     "StartedRun": ".resources",
+    "UpdateCallback": ".resources",
 }
 """Names whose modules load on first use: the models take most of the import time."""
 
 __all__ = [
-    "NOT_GIVEN",
     "AccessToken",
     "AlreadyExists",
     "ApiError",
     "AuthError",
+    "AuthType",
     "BadGateway",
     "BadRequest",
     "ClientClosedError",
@@ -107,13 +106,13 @@ __all__ = [
     "InvalidState",
     "Jobs",
     "NotFound",
-    "NotGiven",
     "OutcomeKind",
     "OutcomeUnknown",
     "Page",
     "Paginator",
     "PermissionDenied",
     "PoolLimits",
+    "QueryValue",
     "RateLimited",
     "RateLimits",
     "RequestTimeout",
@@ -122,6 +121,7 @@ __all__ = [
     "RunFailed",
     "RunOutcome",
     "Runs",
+    "Seconds",
     "ServerError",
     "ServiceUnavailable",
     "SpecError",
@@ -130,9 +130,11 @@ __all__ = [
     "Timeouts",
     "TokenProvider",
     "TooManyRequests",
+    "TransportChoice",
     "TransportError",
     "Unauthenticated",
     "Unimplemented",
+    "UpdateCallback",
     "VirtualClock",
     "WaitError",
     "WaitTimeout",
@@ -149,36 +151,13 @@ __all__ = [
 ]
 
 
-def _present_as_public(value: object) -> None:
-    """Show an exported class or function as ``databricks_jobs.X`` in reprs and tracebacks.
-
-    A class's annotations are resolved first, in the module that defined them: tools that
-    resolve type hints through ``__module__`` (cattrs, pydantic, FastAPI) keep working.
-    """
-    if isinstance(value, type):
-        _resolve_annotations(value)
-    if isinstance(value, type) or (callable(value) and hasattr(value, "__module__")):
-        with contextlib.suppress(AttributeError, TypeError):
-            value.__module__ = __name__
-
-
-def _resolve_annotations(cls: type) -> None:
-    own = inspect.get_annotations(cls)
-    if not own:
-        return
-    hints = typing.get_type_hints(cls, include_extras=True)
-    cls.__annotations__ = {name: hints.get(name, hint) for name, hint in own.items()}
-    if attrs.has(cls):
-        attrs.resolve_types(cls)
-
-
-def __getattr__(name: str) -> typing.Any:
+def __getattr__(name: str) -> _typing.Any:
     """Load the lazily exported names on first use."""
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    _present_as_public(value)
+    value = getattr(_importlib.import_module(module, __name__), name)
+    _present_as(__name__, value)
     globals()[name] = value
     return value
 
@@ -189,7 +168,7 @@ def __dir__() -> list[str]:
 
 for _name in __all__:
     if _name not in _LAZY:
-        _present_as_public(globals()[_name])
+        _present_as(__name__, globals()[_name])
 del _name
 
 _warn_if_foreign_installed()

@@ -86,20 +86,59 @@ _LOOPBACK_NAMES: Final = frozenset({"localhost", "localhost.localdomain", "ip6-l
 _TRUE: Final = frozenset({"1", "true", "t", "yes", "y", "on"})
 _FALSE: Final = frozenset({"0", "false", "f", "no", "n", "off", ""})
 
-Seconds: TypeAlias = "float | int | dt.timedelta"
+Seconds: TypeAlias = float | int | dt.timedelta
 """A duration: a number of seconds or a `datetime.timedelta` (never negative, never NaN)."""
 
 
 def seconds(value: Seconds, *, name: str = "value") -> float:
-    """Return a duration in seconds from a number or a `timedelta`; refuse negatives and NaN."""
-    result = value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+    """Return a duration in seconds from a number or a `timedelta`; refuse negatives and NaN.
+
+    Anything else (a boolean, None, text that is no number) is a `ConfigError` naming `name`.
+    """
+    if isinstance(value, dt.timedelta):
+        result = value.total_seconds()
+    elif isinstance(value, bool):  # an int to Python, but `timeout=True` is never a duration
+        raise ConfigError(f"{name} must be a number of seconds or a timedelta, got {value!r}")
+    else:
+        try:
+            result = float(value)
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"{name} must be a number of seconds or a timedelta, got {type(value).__name__}"
+            ) from None
     if math.isnan(result) or result < 0:
         raise ConfigError(f"{name} must be a duration of zero seconds or more, got {value!r}")
     return result
 
 
-def _optional_seconds(value: Seconds | None) -> float | None:
-    return None if value is None else seconds(value)
+def _optional_seconds(value: Seconds | None, *, name: str) -> float | None:
+    return None if value is None else seconds(value, name=name)
+
+
+# One named converter per field, so that an error names the field (`Timeouts(read=-1)`:
+# "read must be ...") and type checkers still see the `Seconds` each field takes.
+def _connect(value: Seconds) -> float:
+    return seconds(value, name="connect")
+
+
+def _read(value: Seconds) -> float:
+    return seconds(value, name="read")
+
+
+def _write(value: Seconds) -> float:
+    return seconds(value, name="write")
+
+
+def _pool(value: Seconds) -> float:
+    return seconds(value, name="pool")
+
+
+def _total(value: Seconds | None) -> float | None:
+    return _optional_seconds(value, name="total")
+
+
+def _keepalive_expiry(value: Seconds) -> float:
+    return seconds(value, name="keepalive_expiry")
 
 
 @attrs.frozen(kw_only=True)
@@ -111,15 +150,15 @@ class Timeouts:
     retry and backoff (None: no overall deadline).
     """
 
-    connect: float = attrs.field(default=10.0, converter=seconds)
-    read: float = attrs.field(default=60.0, converter=seconds)
-    write: float = attrs.field(default=60.0, converter=seconds)
-    pool: float = attrs.field(default=60.0, converter=seconds)
-    total: float | None = attrs.field(default=300.0, converter=_optional_seconds)
+    connect: float = attrs.field(default=10.0, converter=_connect)
+    read: float = attrs.field(default=60.0, converter=_read)
+    write: float = attrs.field(default=60.0, converter=_write)
+    pool: float = attrs.field(default=60.0, converter=_pool)
+    total: float | None = attrs.field(default=300.0, converter=_total)
 
 
 def _positive_int(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if not isinstance(value, int) or value < 1:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise ConfigError(f"{attribute.name} must be a positive integer, got {value!r}")
 
 
@@ -129,7 +168,7 @@ class PoolLimits:
 
     max_connections: int = attrs.field(default=100, validator=_positive_int)
     max_keepalive_connections: int = attrs.field(default=20, validator=_positive_int)
-    keepalive_expiry: float = attrs.field(default=5.0, converter=seconds)
+    keepalive_expiry: float = attrs.field(default=5.0, converter=_keepalive_expiry)
 
 
 @attrs.frozen(kw_only=True)

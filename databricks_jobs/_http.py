@@ -44,7 +44,7 @@ __all__ = [
     "user_agent",
 ]
 
-TransportChoice: TypeAlias = "Literal['auto', 'httpx', 'aiohttp'] | httpx.AsyncBaseTransport"
+TransportChoice: TypeAlias = Literal["auto", "httpx", "aiohttp"] | httpx.AsyncBaseTransport
 """The HTTP transport: ``auto`` (aiohttp on asyncio, httpx's own under trio), ``httpx``,
 ``aiohttp``, or any ``httpx.AsyncBaseTransport`` (the emulator's, for one).
 """

@@ -32,6 +32,7 @@ from ._errors import (
     ApiError,
     BadGateway,
     ConcurrentRunsLimit,
+    ConfigError,
     DatabricksError,
     GatewayTimeout,
     InternalError,
@@ -52,8 +53,31 @@ _AMBIGUOUS: Final = (InternalError, BadGateway, GatewayTimeout)
 
 
 def _attempts(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if not isinstance(value, int) or value < 1:
-        raise ValueError(f"attempts must be an integer of 1 or more, got {value!r}")
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ConfigError(f"attempts must be an integer of 1 or more, got {value!r}")
+
+
+# Named converters, so that an error names its field and type checkers see `Seconds`.
+
+
+def _budget(value: Seconds) -> float:
+    return seconds(value, name="budget")
+
+
+def _initial_backoff(value: Seconds) -> float:
+    return seconds(value, name="initial_backoff")
+
+
+def _max_backoff(value: Seconds) -> float:
+    return seconds(value, name="max_backoff")
+
+
+def _jitter(value: Seconds) -> float:
+    return seconds(value, name="jitter")
+
+
+def _max_retry_after(value: Seconds) -> float:
+    return seconds(value, name="max_retry_after")
 
 
 @attrs.frozen(kw_only=True)
@@ -67,11 +91,11 @@ class RetryPolicy:
     """
 
     attempts: int = attrs.field(default=6, validator=_attempts)
-    budget: float = attrs.field(default=120.0, converter=seconds)
-    initial_backoff: float = attrs.field(default=0.5, converter=seconds)
-    max_backoff: float = attrs.field(default=30.0, converter=seconds)
-    jitter: float = attrs.field(default=1.0, converter=seconds)
-    max_retry_after: float = attrs.field(default=60.0, converter=seconds)
+    budget: float = attrs.field(default=120.0, converter=_budget)
+    initial_backoff: float = attrs.field(default=0.5, converter=_initial_backoff)
+    max_backoff: float = attrs.field(default=30.0, converter=_max_backoff)
+    jitter: float = attrs.field(default=1.0, converter=_jitter)
+    max_retry_after: float = attrs.field(default=60.0, converter=_max_retry_after)
     retry_concurrent_runs_limit: bool = False
 
     @classmethod

@@ -31,39 +31,26 @@ A token whose run has since been deleted is `RUN_DELETED`.
 
 from __future__ import annotations
 
-import collections
-import enum
-import math
-import re
+import collections as _collections
+import math as _math
+import re as _re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from typing import Generic, TypeVar
+from enum import Enum
+from typing import Generic
+from typing import TypeVar as _TypeVar
 
-import anyio
-import attrs
+import anyio as _anyio
+import attrs as _attrs
 
+# A public module: only its exports and the names its public signatures use are public
+# attributes; helpers are imported under private names (tests/test_public_surface.py).
+from . import _errors, _outcome, _telemetry
 from ._config import Seconds
-from ._errors import (
-    ApiError,
-    ClientClosedError,
-    DatabricksError,
-    EventLoopError,
-    ServerError,
-    SpecError,
-    TooManyRequests,
-    TransportError,
-    WaitTimeout,
-)
-from ._outcome import RunOutcome, run_outcome
-from ._telemetry import Telemetry
+from ._errors import DatabricksError
+from ._outcome import RunOutcome
 from ._workspace import Workspace
 from .models import Run, RunNow, SubmitRun
-from .resources import StartedRun
-from .resources._common import (
-    argument_seconds,
-    check_positive_id,
-    new_idempotency_token,
-    optional_seconds,
-)
+from .resources import StartedRun, _common
 
 __all__ = [
     "Batch",
@@ -71,6 +58,7 @@ __all__ = [
     "FinishedRun",
     "ItemState",
     "Progress",
+    "ProgressCallback",
     "poll_cost",
     "run_now",
     "run_now_batch",
@@ -80,18 +68,18 @@ __all__ = [
     "with_tokens",
 ]
 
-R = TypeVar("R", RunNow, SubmitRun)
+R = _TypeVar("R", RunNow, SubmitRun)
 
 
 def __dir__() -> list[str]:
     return list(__all__)
 
 
-RUNS_PAGE: int = 25
+_RUNS_PAGE: int = 25
 """Runs per ``runs/list`` page (the API's maximum), used by `wait`."""
 
 
-class ItemState(enum.Enum):
+class ItemState(Enum):
     """Where one item of a batch stands."""
 
     PENDING = "pending"
@@ -111,14 +99,14 @@ class ItemState(enum.Enum):
     """Its token started a run that has since been deleted (`BulkResult.error` says so)."""
 
 
-_DELETED_RUN = re.compile(r"idempotency token.*\bdeleted\b", re.IGNORECASE | re.DOTALL)
+_DELETED_RUN = _re.compile(r"idempotency token.*\bdeleted\b", _re.IGNORECASE | _re.DOTALL)
 """How the service refuses a token whose run was deleted ("... has been deleted.")."""
 
 
 def _state_after(error: DatabricksError) -> ItemState:
     """Where an item stands after its trigger failed with `error` (never `FAILED` in doubt)."""
     if (
-        isinstance(error, ApiError)
+        isinstance(error, _errors.ApiError)
         and 400 <= error.status < 500
         and _DELETED_RUN.search(error.message)
     ):
@@ -126,7 +114,7 @@ def _state_after(error: DatabricksError) -> ItemState:
     return ItemState.UNRESOLVED if error.may_have_applied else ItemState.FAILED
 
 
-@attrs.define
+@_attrs.define
 class BulkResult(Generic[R]):
     """The fate of one item: its request (with its token), and the run or the error."""
 
@@ -149,7 +137,7 @@ class BulkResult(Generic[R]):
         return token
 
 
-@attrs.frozen
+@_attrs.frozen
 class Progress:
     """Counts of a batch, given to the progress callback after every item.
 
@@ -183,12 +171,14 @@ def with_tokens(requests: Iterable[R]) -> list[R]:
     never start a second run.
     """
     return [
-        r if r.idempotency_token else attrs.evolve(r, idempotency_token=new_idempotency_token())
+        r
+        if r.idempotency_token
+        else _attrs.evolve(r, idempotency_token=_common.new_idempotency_token())
         for r in requests
     ]
 
 
-_NO_TELEMETRY = Telemetry(enabled=False)
+_NO_TELEMETRY = _telemetry.Telemetry(enabled=False)
 """A batch made by hand (not by `run_now_batch` or `submit_batch`) records no span."""
 
 
@@ -210,7 +200,9 @@ class Batch(Generic[R]):
         on_progress: ProgressCallback | None = None,
     ) -> None:
         if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
-            raise SpecError(f"must be a positive integer, got {concurrency!r}", field="concurrency")
+            raise _errors.SpecError(
+                f"must be a positive integer, got {concurrency!r}", field="concurrency"
+            )
         self.requests: list[R] = with_tokens(requests)
         self.results: list[BulkResult[R]] = [
             BulkResult(index, request) for index, request in enumerate(self.requests)
@@ -218,7 +210,7 @@ class Batch(Generic[R]):
         self._send: Callable[[R], Awaitable[StartedRun]] = send
         self._concurrency = concurrency
         self._on_progress = on_progress
-        self._telemetry: Telemetry = _NO_TELEMETRY  # a Workspace's, set by _traced
+        self._telemetry: _telemetry.Telemetry = _NO_TELEMETRY  # a Workspace's, set by _traced
         self._operation = "bulk.batch"
 
     @property
@@ -244,7 +236,7 @@ class Batch(Generic[R]):
 
     def progress(self) -> Progress:
         """The counts now."""
-        counts = collections.Counter(result.state for result in self.results)
+        counts = _collections.Counter(result.state for result in self.results)
         return Progress(
             len(self.results),
             counts[ItemState.STARTED],
@@ -262,7 +254,7 @@ class Batch(Generic[R]):
         """
         settled = (ItemState.STARTED, ItemState.RUN_DELETED)
         todo = iter([r for r in self.results if r.state not in settled])
-        counts = collections.Counter(r.state for r in self.results)  # as the last run left them
+        counts = _collections.Counter(r.state for r in self.results)  # as the last run left them
         in_flight = 0
         total = len(self.results)
 
@@ -299,7 +291,7 @@ class Batch(Generic[R]):
         # One span for the batch, its calls beneath it (sampled when many: _telemetry).
         items = {"databricks.bulk.items": total}
         with self._telemetry.operation(self._operation, items) as operation:
-            async with anyio.create_task_group() as tg:
+            async with _anyio.create_task_group() as tg:
                 for _ in range(min(self._concurrency, total)):
                     tg.start_soon(worker)
             operation.attributes.update(
@@ -367,7 +359,7 @@ async def submit(
     return await submit_batch(ws, specs, concurrency=concurrency, on_progress=on_progress).run()
 
 
-@attrs.frozen
+@_attrs.frozen
 class FinishedRun:
     """A run that `wait` saw finish: the whole run and what its state means.
 
@@ -388,9 +380,9 @@ class FinishedRun:
         return self.outcome is not None and self.outcome.succeeded
 
 
-_TRANSIENT = (TransportError, ServerError, TooManyRequests)
+_TRANSIENT = (_errors.TransportError, _errors.ServerError, _errors.TooManyRequests)
 """Errors `wait` outlives: it reads again next cycle."""
-_CLIENT_UNUSABLE = (ClientClosedError, EventLoopError)
+_CLIENT_UNUSABLE = (_errors.ClientClosedError, _errors.EventLoopError)
 """Errors of the Workspace, not of a run: `wait` raises them (after what finished)."""
 
 
@@ -415,28 +407,28 @@ async def wait(
     finished before it. After `timeout` seconds it raises `WaitTimeout` naming how many runs
     are still going.
     """
-    interval = argument_seconds(poll, name="poll")
-    limit = optional_seconds(timeout, name="timeout")
+    interval = _common.argument_seconds(poll, name="poll")
+    limit = _common.optional_seconds(timeout, name="timeout")
     if (
         not isinstance(fetch_concurrency, int)
         or isinstance(fetch_concurrency, bool)
         or fetch_concurrency < 1
     ):
-        raise SpecError(
+        raise _errors.SpecError(
             f"must be a positive integer, got {fetch_concurrency!r}", field="fetch_concurrency"
         )
-    pending = dict.fromkeys(check_positive_id(r, name="run_ids") for r in run_ids)
+    pending = dict.fromkeys(_common.check_positive_id(r, name="run_ids") for r in run_ids)
     clock = ws.clock
     deadline = None if limit is None else clock.now() + limit
-    limiter = anyio.Semaphore(fetch_concurrency)
+    limiter = _anyio.Semaphore(fetch_concurrency)
     list_pages: int | None = None  # what listing the active runs cost last time
     while pending:
         try:
             if len(pending) > (list_pages if list_pages is not None else 1):
                 active = {
-                    run.run_id async for run in ws.runs.list(active_only=True, limit=RUNS_PAGE)
+                    run.run_id async for run in ws.runs.list(active_only=True, limit=_RUNS_PAGE)
                 }
-                list_pages = max(1, math.ceil(len(active) / RUNS_PAGE))
+                list_pages = max(1, _math.ceil(len(active) / _RUNS_PAGE))
                 candidates = [run_id for run_id in pending if run_id not in active]
             else:  # reading each awaited run is cheaper than listing every active one
                 candidates = list(pending)
@@ -444,7 +436,7 @@ async def wait(
             candidates = []
         finished: dict[int, FinishedRun] = {}
         unusable: list[DatabricksError] = []  # the Workspace itself can no longer be used
-        async with anyio.create_task_group() as tg:
+        async with _anyio.create_task_group() as tg:
             for run_id in candidates:
                 tg.start_soon(_read_if_finished, ws, run_id, limiter, finished, unusable)
         for run_id in [r for r in pending if r in finished]:
@@ -456,7 +448,9 @@ async def wait(
             return
         now = clock.now()
         if deadline is not None and now >= deadline:
-            raise WaitTimeout(f"{len(pending)} runs did not finish in time: {list(pending)[:10]}")
+            raise _errors.WaitTimeout(
+                f"{len(pending)} runs did not finish in time: {list(pending)[:10]}"
+            )
         pause = interval if deadline is None else min(interval, deadline - now)
         await clock.sleep(pause)
 
@@ -464,7 +458,7 @@ async def wait(
 async def _read_if_finished(
     ws: Workspace,
     run_id: int,
-    limiter: anyio.Semaphore,
+    limiter: _anyio.Semaphore,
     finished: dict[int, FinishedRun],
     unusable: list[DatabricksError],
 ) -> None:
@@ -484,11 +478,11 @@ async def _read_if_finished(
         except DatabricksError as exc:  # deleted, forbidden, unreadable: waiting won't mend it
             finished[run_id] = FinishedRun(run_id, None, None, exc)
             return
-    outcome = run_outcome(run)
+    outcome = _outcome.run_outcome(run)
     if outcome.finished:
         finished[run_id] = FinishedRun(run_id, run, outcome)
 
 
 def poll_cost(active_runs: int, finished_since_last: int) -> int:
     """Requests one `wait` cycle makes: list pages plus one read per newly finished run."""
-    return math.ceil(active_runs / RUNS_PAGE) + finished_since_last
+    return _math.ceil(active_runs / _RUNS_PAGE) + finished_since_last

@@ -10,11 +10,12 @@ lists every type, field, enum and request body of the Jobs API 2.2. This script 
 module per subject (``compute.py``, ``notifications.py``, ``tasks.py``, ``jobs.py``,
 ``triggers.py``, ``runs.py``, ``outputs.py``, ``permissions.py``, ``compliance.py``,
 ``request_bodies.py``, ``enums.py``) plus the re-exports in ``__init__.py``, and leaves the
-hand-written modules (``_base.py``, ``validation.py``, ``_reference.py``) alone. Each generated
-module starts with a comment saying so: do not edit it; change this script or
-``models/_reference.py`` and rerun it. ``nox -s lint`` runs ``--check``, which generates into a
-temporary directory, formats there with ruff exactly as a rewrite does (the repository's
-``pyproject.toml`` copied beside the output, so the same settings apply), and compares.
+hand-written modules (``_base.py``, ``_reference.py``, ``validation.py`` and its rules in
+``_validation.py``) alone. Each generated module starts with a comment saying so: do not edit
+it; change this script or ``models/_reference.py`` and rerun it. ``nox -s lint`` runs
+``--check``, which generates into a temporary directory, formats there with ruff exactly as a
+rewrite does (the repository's ``pyproject.toml`` copied beside the output, so the same
+settings apply), and compares.
 
 Rules applied:
 
@@ -366,8 +367,11 @@ def to_job_clusters(
 # repr and eq come from the Model base class (one generic method each, instead of one
 # generated per class: that halves the import time of the package).
 DEFINE_OPTIONS = (
-    "kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP"
+    "kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP"
 )
+# A public module holds public names only for its exports and for what its classes are
+# declared with (annotations, bases, converters), which type-hint resolution looks up there:
+# attrs and the repr helpers are imported under private names (tests/test_public_surface.py).
 
 LINE_LENGTH = 100  # ruff's line-length in pyproject.toml
 
@@ -382,7 +386,7 @@ EXTRA_DOC = "Keys this release does not know, and known keys received as null: w
 BODY_DOCS_FROM = {"CreateJob": "JobSettings"}
 
 # Names the generated modules import from models/_base.py besides `Model`.
-BASE_NAMES = {"Int64", "short_job_repr", "short_run_repr"}
+BASE_NAMES = {"Int64"}
 
 REPRS = {
     "Job": "short_job_repr",
@@ -457,7 +461,11 @@ def validation_names() -> list[str]:
 
 
 def gen_init(per_module: dict[str, list[str]], enum_names: list[str]) -> str:
-    """Return the source of models/__init__.py: every public model, enum and validate."""
+    """Return the source of models/__init__.py: every public model, enum and validate.
+
+    `Model`, the base of every model, is exported too (``to_dict(obj: Model)`` names it) and
+    shown as ``databricks_jobs.models.Model``: it holds no annotations to resolve first.
+    """
     lines = [
         GENERATED_HEADER + '"""The typed models of the Jobs API 2.2, grouped by subject, all '
         "importable from here.",
@@ -466,12 +474,12 @@ def gen_init(per_module: dict[str, list[str]], enum_names: list[str]) -> str:
         "with `databricks_jobs.from_dict`, check specs with `validate`. See docs/models.md.",
         '"""',
         "",
-        "from databricks_jobs.models._base import Int64",
+        "from databricks_jobs.models._base import Int64, Model",
         "from databricks_jobs.models.enums import (",
         *[f"    {n}," for n in enum_names],
         ")",
     ]
-    exported = ["Int64", *enum_names]
+    exported = ["Int64", "Model", *enum_names]
     for mod in MODULE_ORDER:
         names = per_module[mod]
         lines.append(f"from databricks_jobs.models.{mod} import (")
@@ -485,7 +493,13 @@ def gen_init(per_module: dict[str, list[str]], enum_names: list[str]) -> str:
     exported += checks
     lines += ["", "__all__ = ["]
     lines += [f"    {n!r}," for n in sorted(exported)]
-    lines += ["]", ""]
+    lines += [
+        "]",
+        "",
+        "# Shown where it is exported, in reprs and tracebacks.",
+        "Model.__module__ = __name__",
+        "",
+    ]
     return "\n".join(lines).replace("'", '"')
 
 
@@ -579,9 +593,10 @@ def gen_module(
     body: list[str] = []
     converters_here = [c for c, m in CONVERTER_HOME.items() if m == mod]
     needs_any = False
+    needs_base_module = False
     for name in names:
         fields = classes[name][1]
-        body += ["", "", f"@attrs.define({DEFINE_OPTIONS})"]
+        body += ["", "", f"@_attrs.define({DEFINE_OPTIONS})"]
         body.append(f"class {name}(Model):")
         summary = SUMMARIES.get(name) or summary_from_uses(name, classes, enum_names)
         body.append(f'    """{summary}"""')
@@ -595,22 +610,22 @@ def gen_module(
             if conv:
                 used.add(conv)
                 body.append(
-                    f"    {fname}: {ann} | None = attrs.field(default=None, converter={conv})"
+                    f"    {fname}: {ann} | None = _attrs.field(default=None, converter={conv})"
                 )
             elif info["required"]:
                 body.append(f"    {fname}: {ann}")
             else:
                 body.append(f"    {fname}: {ann} | None = None")
             body += docstring(info.get("doc"), "    ")
-        body.append("    extra: dict[str, Any] = attrs.field(factory=dict)")
+        body.append("    extra: dict[str, Any] = _attrs.field(factory=dict)")
         body += docstring(EXTRA_DOC, "    ")
         needs_any = True
         if name in REPRS:
-            used.add(REPRS[name])
+            needs_base_module = True
             body += [
                 "",
                 "    def __repr__(self) -> str:",
-                f"        return {REPRS[name]}(self)",
+                f"        return _base.{REPRS[name]}(self)",
             ]
     converter_defs: list[str] = []
     for conv in converters_here:
@@ -633,7 +648,9 @@ def gen_module(
         std.append(f"from collections.abc import {abcs}")
     if needs_any:
         std.append("from typing import Any")
-    header += [*std, "", "import attrs", ""]
+    header += [*std, "", "import attrs as _attrs", ""]
+    if needs_base_module:
+        header.append("from databricks_jobs.models import _base")
     header.append(
         "from databricks_jobs.models._base import "
         + ", ".join(sorted({"Model"} | imports.pop("_base", set())))

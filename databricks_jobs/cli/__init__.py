@@ -12,7 +12,7 @@ __all__ = ["main"]
 def main(argv: list[str] | None = None) -> None:
     """Run the ``brickjobs`` command (the console script's entry point); exits."""
     try:
-        from .app import cli
+        from ._app import cli
     except ImportError as exc:  # pragma: no cover - depends on the installed extras
         import sys
 

@@ -6,7 +6,7 @@ Field names are the wire names. Build specs with keyword arguments, read respons
 with `databricks_jobs.from_dict`, check specs with `validate`. See docs/models.md.
 """
 
-from databricks_jobs.models._base import Int64
+from databricks_jobs.models._base import Int64, Model
 from databricks_jobs.models.compliance import (
     EnforcePolicyComplianceForJobResponseJobClusterSettingsChange,
     EnforcePolicyComplianceResponse,
@@ -474,6 +474,7 @@ __all__ = [
     "MAX_TASK_KEY_LENGTH",
     "MaintenanceWindow",
     "MavenLibrary",
+    "Model",
     "ModelTriggerConfiguration",
     "ModelTriggerConfigurationCondition",
     "ModelTriggerState",
@@ -615,3 +616,6 @@ __all__ = [
     "check_quartz_cron",
     "validate",
 ]
+
+# Shown where it is exported, in reprs and tracebacks.
+Model.__module__ = __name__

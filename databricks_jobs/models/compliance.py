@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
+import attrs as _attrs
 
 from databricks_jobs.models._base import Int64, Model
 from databricks_jobs.models.jobs import JobSettings
@@ -20,8 +20,8 @@ __all__ = [
 ]
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class EnforcePolicyComplianceForJobResponseJobClusterSettingsChange(Model):
     """Enforce policy compliance for job response job cluster settings change."""
@@ -38,12 +38,12 @@ class EnforcePolicyComplianceForJobResponseJobClusterSettingsChange(Model):
     boolean, or a string) converted to a string. This is intended to be read by a human. The type of
     the field can be retrieved by reading the settings field in the API response.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class EnforcePolicyComplianceResponse(Model):
     """Enforce policy compliance response."""
@@ -64,12 +64,12 @@ class EnforcePolicyComplianceResponse(Model):
     apply to existing all-purpose clusters. Updated job settings are derived by applying policy
     default values to the existing job clusters in order to satisfy policy requirements.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class GetPolicyComplianceResponse(Model):
     """Get policy compliance response."""
@@ -85,12 +85,12 @@ class GetPolicyComplianceResponse(Model):
     job cluster is prepended to the path. The values indicate an error message describing the policy
     validation error.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class JobCompliance(Model):
     """Job compliance."""
@@ -105,12 +105,12 @@ class JobCompliance(Model):
     job cluster is prepended to the path. The values indicate an error message describing the policy
     validation error.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ListJobComplianceForPolicyResponse(Model):
     """List job compliance for policy response."""
@@ -125,5 +125,5 @@ class ListJobComplianceForPolicyResponse(Model):
     """This field represents the pagination token to retrieve the previous page of results. If this
     field is not in the response, it means no further results for the request.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""

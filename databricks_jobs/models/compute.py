@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import attrs
+import attrs as _attrs
 
 from databricks_jobs.models._base import Model
 from databricks_jobs.models.enums import (
@@ -75,8 +75,8 @@ def to_job_clusters(
     return list(value)
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class Adlsgen2Info(Model):
     """Adlsgen 2 info."""
@@ -85,12 +85,12 @@ class Adlsgen2Info(Model):
     """abfss destination, e.g.
     `abfss://<container-name>@<storage-account-name>.dfs.core.windows.net/<directory-name>`.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class AutoScale(Model):
     """Parameters needed in order to automatically scale clusters up and down based on load."""
@@ -103,12 +103,12 @@ class AutoScale(Model):
     """The minimum number of workers to which the cluster can scale down when underutilized. It is
     also the initial number of workers the cluster will have after creation.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class AwsAttributes(Model):
     """Attributes related to clusters running on Amazon Web Services."""
@@ -168,12 +168,12 @@ class AwsAttributes(Model):
     place cluster in a zone with high availability, and will retry placement in a different AZ if
     there is not enough capacity.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class AzureAttributes(Model):
     """Attributes related to clusters running on Microsoft Azure."""
@@ -203,12 +203,12 @@ class AzureAttributes(Model):
     which specifies that the instance cannot be evicted on the basis of price, and only on the basis
     of availability. Further, the value should > 0 or -1.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ClientsTypes(Model):
     """Clients types."""
@@ -217,12 +217,12 @@ class ClientsTypes(Model):
     """With jobs set, the cluster can be used for jobs"""
     notebooks: bool | None = None
     """With notebooks set, this cluster can be used for notebooks"""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ClusterInstance(Model):
     """The cluster used for this run."""
@@ -240,12 +240,12 @@ class ClusterInstance(Model):
     `/#setting/sparkui/$cluster_id/$spark_context_id`. The Spark UI continues to be available after
     the run has completed.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ClusterLogConf(Model):
     """The configuration for delivering spark logs to a long-term storage destination."""
@@ -264,12 +264,12 @@ class ClusterLogConf(Model):
     """destination needs to be provided, e.g. `{ "volumes": { "destination":
     "/Volumes/catalog/schema/volume/cluster_log" } }`
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ClusterSpec(Model):
     """A cluster definition, what ``new_cluster`` holds: spark_version, node_type_id, ..."""
@@ -398,24 +398,24 @@ class ClusterSpec(Model):
     worker_node_type_flexibility: NodeTypeFlexibility | None = None
     """Flexible node type configuration for worker nodes."""
     workload_type: WorkloadType | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class Compute(Model):
     """Task level compute configuration."""
 
     hardware_accelerator: HardwareAcceleratorType | str | None = None
     """Hardware accelerator configuration for Serverless GPU workloads."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ComputeConfig(Model):
     """Compute config."""
@@ -426,12 +426,12 @@ class ComputeConfig(Model):
     """IDof the GPU pool to use."""
     gpu_type: str | None = None
     """GPU type."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ComputeSpec(Model):
     """Compute resources allocated to each node in this deployment."""
@@ -450,24 +450,24 @@ class ComputeSpec(Model):
     workload on. When set, the workload is scheduled onto the referenced reserved capacity instead
     of the on-demand capacity shared among all Databricks customers.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class DbfsStorageInfo(Model):
     """Dbfs storage info."""
 
     destination: str
     """dbfs destination, e.g. `dbfs:/my/path`"""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class DockerBasicAuth(Model):
     """Docker basic auth."""
@@ -476,12 +476,12 @@ class DockerBasicAuth(Model):
     """Password of the user"""
     username: str | None = None
     """Name of the user"""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class DockerImage(Model):
     """Docker image."""
@@ -490,12 +490,12 @@ class DockerImage(Model):
     """Basic auth with username and password"""
     url: str | None = None
     """URL of the docker image."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class Environment(Model):
     """Environment."""
@@ -529,12 +529,12 @@ class Environment(Model):
     environment-source fields. Set the environment version and dependencies in `pyproject.toml`
     instead.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class GcpAttributes(Model):
     """Attributes related to clusters running on Google Cloud Platform."""
@@ -579,24 +579,24 @@ class GcpAttributes(Model):
     """Identifier for the availability zone in which the cluster resides. This can be one of the
     following:
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class GcsStorageInfo(Model):
     """Gcs storage info."""
 
     destination: str
     """GCS destination/URI, e.g. `gs://my-bucket/some-prefix`"""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class InitScriptInfo(Model):
     """The configuration for storing init scripts."""
@@ -631,12 +631,12 @@ class InitScriptInfo(Model):
     """destination needs to be provided, e.g. `{ "workspace": { "destination":
     "/cluster-init-scripts/setup-datadog.sh" } }`
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class JobCluster(Model):
     """A cluster shared by the tasks of a job, under a key."""
@@ -658,24 +658,24 @@ class JobCluster(Model):
     job may set this field; the rate limit defined on the referenced serverless compute applies
     across all tasks bound to this cluster.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class JobClusterServerlessCompute(Model):
     """Serverless compute settings for this cluster."""
 
     policy_id: str | None = None
     """The ID of the serverless compute policy to apply to this cluster."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class JobEnvironment(Model):
     """Job environment."""
@@ -683,12 +683,12 @@ class JobEnvironment(Model):
     environment_key: str
     """The key of an environment. It has to be unique within a job."""
     spec: Environment | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class JobEnvironmentVariables(Model):
     """Job environment variables."""
@@ -699,12 +699,12 @@ class JobEnvironmentVariables(Model):
     """
     spec: JobEnvironmentVariablesSpec | None = None
     """The environment variable specification."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class JobEnvironmentVariablesSpec(Model):
     """The environment variable specification."""
@@ -716,12 +716,12 @@ class JobEnvironmentVariablesSpec(Model):
     """
     variables: dict[str, str] | None = None
     """Environment variables specified directly as key/value pairs. Maximum 20 entries."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class Library(Model):
     """Library."""
@@ -758,36 +758,36 @@ class Library(Model):
     please make sure the cluster has read access on the library. You may need to launch the cluster
     with an IAM role to access the S3 URI.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class LocalFileInfo(Model):
     """Local file info."""
 
     destination: str
     """local file destination, e.g. `file:/my/local/file.sh`"""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class LogAnalyticsInfo(Model):
     """Log analytics info."""
 
     log_analytics_primary_key: str | None = None
     log_analytics_workspace_id: str | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class MavenLibrary(Model):
     """Specification of a maven library to be installed."""
@@ -800,12 +800,12 @@ class MavenLibrary(Model):
     """Maven repo to install the Maven package from. If omitted, both Maven Central Repository and
     Spark Packages are searched.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class NodeTypeFlexibility(Model):
     """Flexible node type configuration for worker nodes."""
@@ -816,12 +816,12 @@ class NodeTypeFlexibility(Model):
     """The AWS Context ID for EC2 Fleet. When set (non-empty), the value is passed to AWS
     CreateFleet API to create the EC2 Fleet.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class PythonPyPiLibrary(Model):
     """Specification of a PyPi library to be installed."""
@@ -834,12 +834,12 @@ class PythonPyPiLibrary(Model):
     """The repository where the package can be found. If not specified, the default pip index is
     used.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class RCranLibrary(Model):
     """R cran library."""
@@ -850,12 +850,12 @@ class RCranLibrary(Model):
     """The repository where the package can be found. If not specified, the default CRAN repo is
     used.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class RunClusterSpec(Model):
     """The compute of a run or task run (the jobs ``ClusterSpec`` of the reference)."""
@@ -875,12 +875,12 @@ class RunClusterSpec(Model):
     """
     new_cluster: ClusterSpec | None = None
     """If new_cluster, a description of a new cluster that is created for each run."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class S3StorageInfo(Model):
     """S 3 storage info."""
@@ -917,12 +917,12 @@ class S3StorageInfo(Model):
     """S3 region, e.g. `us-west-2`. Either region or endpoint needs to be set. If both are set,
     endpoint will be used.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class VolumesStorageInfo(Model):
     """Volumes storage info."""
@@ -931,29 +931,29 @@ class VolumesStorageInfo(Model):
     """UC Volumes destination, e.g. `/Volumes/catalog/schema/vol1/init-scripts/setup-datadog.sh` or
     `dbfs:/Volumes/catalog/schema/vol1/init-scripts/setup-datadog.sh`
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class WorkloadType(Model):
     """Workload type."""
 
     clients: ClientsTypes
     """defined what type of clients can use the cluster. E.g. Notebooks, Jobs"""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class WorkspaceStorageInfo(Model):
     """Workspace storage info."""
 
     destination: str
     """wsfs destination, e.g. `workspace:/cluster-init-scripts/setup-datadog.sh`"""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""

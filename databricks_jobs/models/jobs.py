@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
+import attrs as _attrs
 
-from databricks_jobs.models._base import Int64, Model, short_job_repr
+from databricks_jobs.models import _base
+from databricks_jobs.models._base import Int64, Model
 from databricks_jobs.models.compute import (
     JobCluster,
     JobEnvironment,
@@ -56,8 +57,8 @@ __all__ = [
 ]
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class BaseJob(Model):
     """A job as listed by jobs/list."""
@@ -95,27 +96,27 @@ class BaseJob(Model):
     """
     trigger_state: TriggerStateProto | None = None
     """State of the trigger associated with the job."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
     def __repr__(self) -> str:
-        return short_job_repr(self)
+        return _base.short_job_repr(self)
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class CreateResponse(Model):
     """Create response."""
 
     job_id: Int64 | None = None
     """The canonical identifier for the newly created job."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class GitSnapshot(Model):
     """Git snapshot."""
@@ -125,12 +126,12 @@ class GitSnapshot(Model):
     of the branch at the time of the run; if git_tag was specified, this points to the commit the
     tag points to.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class GitSource(Model):
     """Git source."""
@@ -159,12 +160,12 @@ class GitSource(Model):
     controlled.
     """
     sparse_checkout: SparseCheckout | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class Job(Model):
     """A job as returned by jobs/get: id, creator, settings."""
@@ -209,15 +210,15 @@ class Job(Model):
     """
     trigger_state: TriggerStateProto | None = None
     """State of the trigger associated with the job."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
     def __repr__(self) -> str:
-        return short_job_repr(self)
+        return _base.short_job_repr(self)
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class JobDeployment(Model):
     """Deployment information for jobs managed by external sources."""
@@ -234,12 +235,12 @@ class JobDeployment(Model):
     """ID of the version of the deployment that produced this job. Only set when `kind` is `BUNDLE`.
     Identifies a specific snapshot of the deployment in the Deployment Metadata service.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class JobParameterDefinition(Model):
     """Job parameter definition."""
@@ -250,12 +251,12 @@ class JobParameterDefinition(Model):
     """The name of the defined parameter. May only contain alphanumeric characters, `_`, `-`, and
     `.`
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class JobRunAs(Model):
     """The user or service principal that the job runs as, if specified in the request."""
@@ -273,12 +274,12 @@ class JobRunAs(Model):
     """The email of an active workspace user. Non-admin users can only set this field to their own
     email.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class JobSettings(Model):
     """The settings of a job: what create, reset and update send."""
@@ -330,7 +331,7 @@ class JobSettings(Model):
     tasks.
     """
     health: JobsHealthRules | None = None
-    job_clusters: list[JobCluster] | None = attrs.field(default=None, converter=to_job_clusters)
+    job_clusters: list[JobCluster] | None = _attrs.field(default=None, converter=to_job_clusters)
     """A list of job cluster specifications that can be shared and reused by tasks of this job.
     Libraries cannot be declared in a shared job cluster. You must declare dependent libraries in
     task settings.
@@ -403,12 +404,12 @@ class JobSettings(Model):
     """
     webhook_notifications: WebhookNotifications | None = None
     """A collection of system notification IDs to notify when runs of this job begin or complete."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class JobSource(Model):
     """Job source."""
@@ -421,12 +422,12 @@ class JobSource(Model):
     """Dirty state indicates the job is not fully synced with the job specification in the remote
     repository.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ListJobsResponse(Model):
     """List jobs response."""
@@ -439,29 +440,29 @@ class ListJobsResponse(Model):
     """A token that can be used to list the next page of jobs (if applicable)."""
     prev_page_token: str | None = None
     """A token that can be used to list the previous page of jobs (if applicable)."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class QueueSettings(Model):
     """The queue settings of the job."""
 
     enabled: bool
     """If true, enable queueing for the job. This is a required field."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SparseCheckout(Model):
     """Sparse checkout."""
 
     patterns: list[str] | None = None
     """List of patterns to include for sparse checkout."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
+import attrs as _attrs
 
 from databricks_jobs.models._base import Int64, Model
 from databricks_jobs.models.enums import JobsHealthMetric, JobsHealthOperator
@@ -23,8 +23,8 @@ __all__ = [
 ]
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class JobEmailNotifications(Model):
     """An optional set of email addresses notified when the task run begins or completes."""
@@ -71,12 +71,12 @@ class JobEmailNotifications(Model):
     a `SUCCESS` result_state. If not specified on job creation, reset, or update, the list is empty,
     and notifications are not sent.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class JobNotificationSettings(Model):
     """Job notification settings."""
@@ -89,12 +89,12 @@ class JobNotificationSettings(Model):
     """If true, do not send notifications to recipients specified in `on_failure` if the run is
     skipped.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class JobsHealthRule(Model):
     """Jobs health rule."""
@@ -104,23 +104,23 @@ class JobsHealthRule(Model):
     value: Int64
     """Specifies the threshold value that the health metric should obey to satisfy the health rule.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class JobsHealthRules(Model):
     """Jobs health rules."""
 
     rules: list[JobsHealthRule] | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class TaskEmailNotifications(Model):
     """Task email notifications."""
@@ -167,12 +167,12 @@ class TaskEmailNotifications(Model):
     a `SUCCESS` result_state. If not specified on job creation, reset, or update, the list is empty,
     and notifications are not sent.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class TaskNotificationSettings(Model):
     """Task notification settings."""
@@ -190,23 +190,23 @@ class TaskNotificationSettings(Model):
     """If true, do not send notifications to recipients specified in `on_failure` if the run is
     skipped.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class Webhook(Model):
     """Webhook."""
 
     id: str
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class WebhookNotifications(Model):
     """A collection of system notification IDs to notify when the run begins or completes."""
@@ -246,5 +246,5 @@ class WebhookNotifications(Model):
     """An optional list of system notification IDs to call when the run completes successfully. A
     maximum of 3 destinations can be specified for the `on_success` property.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""

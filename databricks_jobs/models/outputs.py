@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
+import attrs as _attrs
 
 from databricks_jobs.models._base import Int64, Model
 from databricks_jobs.models.enums import (
@@ -52,8 +52,8 @@ __all__ = [
 ]
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class AiFunctionTaskOutput(Model):
     """Ai function task output."""
@@ -76,12 +76,12 @@ class AiFunctionTaskOutput(Model):
     """Inputs to process: rows for a Delta table source, files for a volume source. Stays well
     inside 2^53, so a JavaScript client can hold it exactly.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class AiRuntimeTaskOutput(Model):
     """Ai runtime task output."""
@@ -99,23 +99,23 @@ class AiRuntimeTaskOutput(Model):
     that the run is still waiting for GPU compute). Set by the server only when there is something
     to surface; empty otherwise.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class AlertTaskOutput(Model):
     """Alert task output."""
 
     alert_state: AlertEvaluationState | str | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class CleanRoomsNotebookTaskCleanRoomsNotebookTaskOutput(Model):
     """Clean rooms notebook task clean rooms notebook task output."""
@@ -126,36 +126,36 @@ class CleanRoomsNotebookTaskCleanRoomsNotebookTaskOutput(Model):
     """The notebook output for the clean room run"""
     output_schema_info: OutputSchemaInfo | None = None
     """Information on how to access the output schema for the clean room run"""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class DashboardPageSnapshot(Model):
     """Should only be populated for manual PDF download jobs."""
 
     page_display_name: str | None = None
     widget_error_details: list[WidgetErrorDetail] | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class DashboardTaskOutput(Model):
     """Dashboard task output."""
 
     page_snapshots: list[DashboardPageSnapshot] | None = None
     """Should only be populated for manual PDF download jobs."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class DbtCloudJobRunStep(Model):
     """Dbt cloud job run step."""
@@ -168,12 +168,12 @@ class DbtCloudJobRunStep(Model):
     """Name of the step in the job"""
     status: DbtPlatformRunStatus | str | None = None
     """State of the step"""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class DbtCloudTaskOutput(Model):
     """Dbt cloud task output."""
@@ -184,12 +184,12 @@ class DbtCloudTaskOutput(Model):
     """Steps of the job run as received from dbt Cloud"""
     dbt_cloud_job_run_url: str | None = None
     """Url where full run details can be viewed"""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class DbtOutput(Model):
     """The output of a dbt task, if available."""
@@ -200,12 +200,12 @@ class DbtOutput(Model):
     """A pre-signed URL to download the (compressed) dbt artifacts. This link is valid for a limited
     time (30 minutes). This information is only available after the run has finished.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class DbtPlatformJobRunStep(Model):
     """Dbt platform job run step."""
@@ -226,12 +226,12 @@ class DbtPlatformJobRunStep(Model):
     """
     status: DbtPlatformRunStatus | str | None = None
     """State of the step"""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class DbtPlatformTaskOutput(Model):
     """Dbt platform task output."""
@@ -248,12 +248,12 @@ class DbtPlatformTaskOutput(Model):
     """Whether the number of steps in the output has been truncated. If true, the output will
     contain the first 20 steps of the output.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ExportRunOutput(Model):
     """Export run output."""
@@ -263,12 +263,12 @@ class ExportRunOutput(Model):
     from the JSON response, download and run this [Python
     script](https://docs.databricks.com/_static/examples/extract.py).
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class NotebookOutput(Model):
     """The output of a notebook task, if available."""
@@ -282,24 +282,24 @@ class NotebookOutput(Model):
     """
     truncated: bool | None = None
     """Whether or not the result was truncated."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class RunJobOutput(Model):
     """Run job output."""
 
     run_id: Int64 | None = None
     """The run id of the triggered job run"""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class RunOutput(Model):
     """The output of a task run (runs/get-output)."""
@@ -350,12 +350,12 @@ class RunOutput(Model):
     """The output of a run job task, if available"""
     sql_output: SqlOutput | None = None
     """The output of a SQL task, if available."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SqlAlertOutput(Model):
     """The output of a SQL alert task, if available."""
@@ -371,12 +371,12 @@ class SqlAlertOutput(Model):
     """Information about SQL statements executed in the run."""
     warehouse_id: str | None = None
     """The canonical identifier of the SQL warehouse."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SqlDashboardOutput(Model):
     """The output of a SQL dashboard task, if available."""
@@ -385,12 +385,12 @@ class SqlDashboardOutput(Model):
     """The canonical identifier of the SQL warehouse."""
     widgets: list[SqlDashboardWidgetOutput] | None = None
     """Widgets executed in the run. Only SQL query based widgets are listed."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SqlDashboardWidgetOutput(Model):
     """Widgets executed in the run."""
@@ -409,12 +409,12 @@ class SqlDashboardWidgetOutput(Model):
     """The canonical identifier of the SQL widget."""
     widget_title: str | None = None
     """The title of the SQL widget."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SqlOutput(Model):
     """The output of a SQL task, if available."""
@@ -427,24 +427,24 @@ class SqlOutput(Model):
     """The output of a SQL file task, if available."""
     query_output: SqlQueryOutput | None = None
     """The output of a SQL query task, if available."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SqlOutputError(Model):
     """The information about the error when execution fails."""
 
     message: str | None = None
     """The error message when execution fails."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SqlQueryOutput(Model):
     """The output of a SQL query task, if available."""
@@ -460,24 +460,24 @@ class SqlQueryOutput(Model):
     """Information about SQL statements executed in the run."""
     warehouse_id: str | None = None
     """The canonical identifier of the SQL warehouse."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SqlStatementOutput(Model):
     """Information about SQL statements executed in the run."""
 
     lookup_key: str | None = None
     """A key that can be used to look up query details."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SqlStatementQueryResult(Model):
     """The result of the executed SQL statement, if available."""
@@ -488,48 +488,48 @@ class SqlStatementQueryResult(Model):
     """The rows returned by the query."""
     truncated: bool | None = None
     """Whether the result set was truncated."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SqlStatementQueryResultColumn(Model):
     """The metadata for each column in the result set."""
 
     name: str | None = None
     """The name of the column."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SqlStatementQueryResultRow(Model):
     """The rows returned by the query."""
 
     values: list[SqlStatementQueryResultRowRowValue] | None = None
     """The values in the row, ordered to match the columns."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SqlStatementQueryResultRowRowValue(Model):
     """The values in the row, ordered to match the columns."""
 
     string_value: str | None = None
     """The value rendered as a string."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SqlTaskSqlFileOutput(Model):
     """The output of a SQL file task, if available."""
@@ -542,12 +542,12 @@ class SqlTaskSqlFileOutput(Model):
     """Information about SQL statements executed in the run."""
     warehouse_id: str | None = None
     """The canonical identifier of the SQL warehouse."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ViewItem(Model):
     """The exported content in HTML format (one for every view item)."""
@@ -560,16 +560,16 @@ class ViewItem(Model):
     """
     type: ViewType | str | None = None
     """Type of the view item."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class WidgetErrorDetail(Model):
     """Widget error detail."""
 
     message: str | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""

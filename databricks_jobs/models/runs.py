@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
+import attrs as _attrs
 
-from databricks_jobs.models._base import Int64, Model, short_run_repr
+from databricks_jobs.models import _base
+from databricks_jobs.models._base import Int64, Model
 from databricks_jobs.models.compute import (
     ClusterInstance,
     ClusterSpec,
@@ -102,8 +103,8 @@ __all__ = [
 ]
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class BaseRun(Model):
     """A run as listed by runs/list."""
@@ -243,15 +244,15 @@ class BaseRun(Model):
     specific snapshot of the deployment in the Deployment Metadata service. Only set for job runs of
     jobs with a `BUNDLE` deployment.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
     def __repr__(self) -> str:
-        return short_run_repr(self)
+        return _base.short_run_repr(self)
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class CleanRoomTaskRunState(Model):
     """The run state of the clean rooms notebook task."""
@@ -264,12 +265,12 @@ class CleanRoomTaskRunState(Model):
     """A value indicating the run's result. This field is only available for terminal lifecycle
     states. Note: Additional states might be introduced in future releases.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ForEachStats(Model):
     """For each stats."""
@@ -278,12 +279,12 @@ class ForEachStats(Model):
     """Sample of 3 most common error messages occurred during the iteration."""
     task_run_stats: ForEachTaskTaskRunStats | None = None
     """Describes stats of the iteration. Only latest retries are considered."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ForEachTaskErrorMessageStats(Model):
     """Sample of 3 most common error messages occurred during the iteration."""
@@ -294,12 +295,12 @@ class ForEachTaskErrorMessageStats(Model):
     """Describes the error message occurred during the iterations."""
     termination_category: str | None = None
     """Describes the termination reason for the error message."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ForEachTaskTaskRunStats(Model):
     """Describes stats of the iteration."""
@@ -316,12 +317,12 @@ class ForEachTaskTaskRunStats(Model):
     """Describes the number of succeeded iteration runs."""
     total_iterations: int | None = None
     """Describes the length of the list of items to iterate over."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class JobParameter(Model):
     """Job parameter."""
@@ -332,12 +333,12 @@ class JobParameter(Model):
     """The name of the parameter"""
     value: str | None = None
     """The value used in the run"""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ListRunsResponse(Model):
     """List runs response."""
@@ -352,12 +353,12 @@ class ListRunsResponse(Model):
     """A list of runs, from most recently started to least. Only included in the response if there
     are runs to list.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class QueueDetails(Model):
     """If the run was queued, details about the reason for queuing the run."""
@@ -367,12 +368,12 @@ class QueueDetails(Model):
     """A descriptive message with the queuing details. This field is unstructured, and its exact
     format is subject to change.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class RepairHistoryItem(Model):
     """The repair history of the run."""
@@ -397,12 +398,12 @@ class RepairHistoryItem(Model):
     """The run IDs of the task runs that ran as part of this repair history item."""
     type: RepairHistoryItemType | str | None = None
     """The repair history item type. Indicates whether a run is the original run or a repair run."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class RepairRunResponse(Model):
     """Repair run response."""
@@ -411,57 +412,57 @@ class RepairRunResponse(Model):
     """The ID of the repair. Must be provided in subsequent repairs using the `latest_repair_id`
     field to ensure sequential repairs.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ResolvedConditionTaskValues(Model):
     """Resolved condition task values."""
 
     left: str | None = None
     right: str | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ResolvedDbtTaskValues(Model):
     """Resolved dbt task values."""
 
     commands: list[str] | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ResolvedNotebookTaskValues(Model):
     """Resolved notebook task values."""
 
     base_parameters: dict[str, str] | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ResolvedParamPairValues(Model):
     """Resolved param pair values."""
 
     parameters: dict[str, str] | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ResolvedPipelineTaskValues(Model):
     """Resolved pipeline task values."""
@@ -470,47 +471,47 @@ class ResolvedPipelineTaskValues(Model):
     """Key/value-map of parameters passed to the pipeline execution. Limited to 10k characters in
     total.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ResolvedPythonWheelTaskValues(Model):
     """Resolved python wheel task values."""
 
     named_parameters: dict[str, str] | None = None
     parameters: list[str] | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ResolvedRunJobTaskValues(Model):
     """Resolved run job task values."""
 
     job_parameters: dict[str, str] | None = None
     parameters: dict[str, str] | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ResolvedStringParamsValues(Model):
     """Resolved string params values."""
 
     parameters: list[str] | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ResolvedValues(Model):
     """Resolved values."""
@@ -534,32 +535,32 @@ class ResolvedValues(Model):
     spark_python_task: ResolvedStringParamsValues | None = None
     spark_submit_task: ResolvedStringParamsValues | None = None
     sql_task: ResolvedParamPairValues | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ResolvedValuesAiFunctionTaskResolvedValues(Model):
     """Resolved values ai function task resolved values."""
 
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ResolvedValuesAiRuntimeTaskResolvedValues(Model):
     """Resolved values ai runtime task resolved values."""
 
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class Run(Model):
     """A run as returned by runs/get."""
@@ -703,15 +704,15 @@ class Run(Model):
     specific snapshot of the deployment in the Deployment Metadata service. Only set for job runs of
     jobs with a `BUNDLE` deployment.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
     def __repr__(self) -> str:
-        return short_run_repr(self)
+        return _base.short_run_repr(self)
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class RunConditionTask(Model):
     """Run condition task."""
@@ -734,12 +735,12 @@ class RunConditionTask(Model):
     """The condition expression evaluation result. Filled in if the task was successfully completed.
     Can be `"true"` or `"false"`
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class RunForEachTask(Model):
     """Run for each task."""
@@ -757,12 +758,12 @@ class RunForEachTask(Model):
     """Read only field. Populated for GetRun and ListRuns RPC calls and stores the execution stats
     of a `For each` task.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class RunNowResponse(Model):
     """Run now response."""
@@ -771,12 +772,12 @@ class RunNowResponse(Model):
     """A unique identifier for this job run. This is set to the same value as `run_id`."""
     run_id: Int64 | None = None
     """The globally unique ID of the newly triggered run."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class RunParameters(Model):
     """The parameters used for this run."""
@@ -817,12 +818,12 @@ class RunParameters(Model):
     """A map from keys to values for jobs with SQL task, for example `"sql_params": {"name": "john
     doe", "age": "35"}`. The SQL alert task does not support custom parameters.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class RunState(Model):
     """The older state block of a run (life cycle and result)."""
@@ -845,12 +846,12 @@ class RunState(Model):
     """A value indicating whether a run was canceled manually by a user or by the scheduler because
     the run timed out.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class RunStatus(Model):
     """The newer status block of a run (state, termination and queue details)."""
@@ -862,12 +863,12 @@ class RunStatus(Model):
     """If the run is in a TERMINATING or TERMINATED state, details about the reason for terminating
     the run.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class RunTask(Model):
     """The run of one task inside a job run."""
@@ -924,7 +925,7 @@ class RunTask(Model):
     """The task runs one or more dbt commands when the `dbt_task` field is present. The dbt task
     requires both Databricks SQL and the ability to use a serverless or a pro SQL warehouse.
     """
-    depends_on: list[TaskDependency] | None = attrs.field(
+    depends_on: list[TaskDependency] | None = _attrs.field(
         default=None, converter=to_task_dependencies
     )
     """An optional array of objects specifying the dependency graph of the task. All tasks specified
@@ -1080,24 +1081,24 @@ class RunTask(Model):
     default behavior is to not send any system notifications. Task webhooks respect the task
     notification settings.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SubmitRunResponse(Model):
     """Submit run response."""
 
     run_id: Int64 | None = None
     """The canonical identifier for the newly submitted run."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class TerminationDetails(Model):
     """Termination details."""
@@ -1108,5 +1109,5 @@ class TerminationDetails(Model):
     might change.
     """
     type: TerminationTypeType | str | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""

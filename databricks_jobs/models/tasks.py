@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import attrs
+import attrs as _attrs
 
 from databricks_jobs.models._base import Int64, Model
 from databricks_jobs.models.compute import ClusterSpec, Compute, ComputeConfig, ComputeSpec, Library
@@ -97,8 +97,8 @@ def to_task_dependencies(
     return [TaskDependency(task_key=v) if isinstance(v, str) else v for v in value]
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class AiClassifyFunction(Model):
     """Classifies each input document or row into one or more labels."""
@@ -117,12 +117,12 @@ class AiClassifyFunction(Model):
     """
     multilabel: bool | None = None
     """When true, more than one label can be returned for each input."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class AiClassifyFunctionInlineLabels(Model):
     """Labels listed inline, for a small label set."""
@@ -131,12 +131,12 @@ class AiClassifyFunctionInlineLabels(Model):
     """The labels an input can be classified as. At least two labels are required unless
     `multilabel` is true, which also accepts a single label.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class AiClassifyFunctionLabel(Model):
     """The labels an input can be classified as."""
@@ -145,12 +145,12 @@ class AiClassifyFunctionLabel(Model):
     """The name returned when an input is classified as this label."""
     description: str | None = None
     """Guidance describing what belongs under this label."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class AiExtractFunction(Model):
     """Extracts structured fields from the input documents or rows."""
@@ -172,12 +172,12 @@ class AiExtractFunction(Model):
     an optional description. Supported types are string, integer, number, boolean, enum, object, and
     array; all fields are optional.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class AiFunctionTask(Model):
     """Applies an AI function to a set of input documents or rows."""
@@ -196,12 +196,12 @@ class AiFunctionTask(Model):
     """A Unity Catalog Delta table. The function is applied to each row."""
     volume: VolumeSource | None = None
     """A Unity Catalog volume. The function is applied to each file."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class AiParseDocumentFunction(Model):
     """Parses the input documents into structured text."""
@@ -220,12 +220,12 @@ class AiParseDocumentFunction(Model):
     """Pages to parse (1-indexed), as a comma-separated list of page numbers or ranges (e.g.
     "1,3,5-10").
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class AiRuntimeTask(Model):
     """The task runs a multi-gpu compute workload on Databricks AI Runtime."""
@@ -277,12 +277,12 @@ class AiRuntimeTask(Model):
     specified container image instead of the default Databricks client image. Format:
     `{catalog}.{schema}.{image_name}:{tag}`
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class AlertTask(Model):
     """Alert task."""
@@ -305,12 +305,12 @@ class AlertTask(Model):
     """The warehouse_id identifies the warehouse settings used by the alert task."""
     workspace_path: str | None = None
     """The workspace_path is the path to the alert file in the workspace. The path:"""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class AlertTaskSubscriber(Model):
     """Alert task subscriber."""
@@ -318,12 +318,12 @@ class AlertTaskSubscriber(Model):
     destination_id: str | None = None
     user_name: str | None = None
     """A valid workspace email address."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class CleanRoomsNotebookTask(Model):
     """Clean rooms notebook task."""
@@ -338,12 +338,12 @@ class CleanRoomsNotebookTask(Model):
     """
     notebook_base_parameters: dict[str, str] | None = None
     """Base parameters to be used for the clean room notebook job."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ConditionTask(Model):
     """Condition task."""
@@ -362,12 +362,12 @@ class ConditionTask(Model):
     """The right operand of the condition task. Can be either a string value or a job state or
     parameter reference.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class DashboardTask(Model):
     """The task refreshes a dashboard and sends a snapshot to subscribers."""
@@ -385,12 +385,12 @@ class DashboardTask(Model):
     """Optional: The warehouse id to execute the dashboard with for the schedule. If not specified,
     the default warehouse of the dashboard will be used.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class DbtCloudTask(Model):
     """Dbt cloud task."""
@@ -399,12 +399,12 @@ class DbtCloudTask(Model):
     """The resource name of the UC connection that authenticates the dbt Cloud for this task"""
     dbt_cloud_job_id: Int64 | None = None
     """Id of the dbt Cloud job to be triggered"""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class DbtPlatformTask(Model):
     """Dbt platform task."""
@@ -415,12 +415,12 @@ class DbtPlatformTask(Model):
     """Id of the dbt platform job to be triggered. Specified as a string for maximum compatibility
     with clients.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class DbtTask(Model):
     """The task runs one or more dbt commands when the `dbt_task` field is present."""
@@ -458,12 +458,12 @@ class DbtTask(Model):
     profile and connection details to dbt. It can be overridden on a per-command basis by using the
     `--profiles-dir` command line argument.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class DeltaTableSource(Model):
     """A Unity Catalog Delta table."""
@@ -479,12 +479,12 @@ class DeltaTableSource(Model):
     (a full refresh) rather than only the changed rows; set a key column or enable row tracking to
     keep runs incremental.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class DeploymentSpec(Model):
     """Deployment specs for this task."""
@@ -501,12 +501,12 @@ class DeploymentSpec(Model):
     `param_server`). Used for log and UI display. Distinct names are recommended so deployments can
     be told apart, but uniqueness is not enforced.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ForEachTask(Model):
     """For each task."""
@@ -520,12 +520,12 @@ class ForEachTask(Model):
     """An optional maximum allowed number of concurrent runs of the task. Set this value if you want
     to be able to execute multiple runs of the task concurrently.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class GenAiComputeTask(Model):
     """Gen ai compute task."""
@@ -557,12 +557,12 @@ class GenAiComputeTask(Model):
     """
     yaml_parameters_file_path: str | None = None
     """Optional path to a YAML file containing model parameters passed to the training script."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class NotebookTask(Model):
     """The task runs a notebook when the `notebook_task` field is present."""
@@ -589,12 +589,12 @@ class NotebookTask(Model):
     """Optional `warehouse_id` to run the notebook on a SQL warehouse. Classic SQL warehouses are
     NOT supported, please use serverless or pro SQL warehouses.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class OutputSchemaInfo(Model):
     """Output schema info."""
@@ -603,12 +603,12 @@ class OutputSchemaInfo(Model):
     expiration_time: Int64 | None = None
     """The expiration time for the output schema as a Unix timestamp in milliseconds."""
     schema_name: str | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class PipelineParams(Model):
     """Pipeline params."""
@@ -625,12 +625,12 @@ class PipelineParams(Model):
     """A list of tables to update without fullRefresh."""
     reset_checkpoint_selection: list[str] | None = None
     """A list of streaming flows to reset checkpoints without clearing data."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class PipelineTask(Model):
     """The task triggers a pipeline update when the `pipeline_task` field is present."""
@@ -653,12 +653,12 @@ class PipelineTask(Model):
     """A list of tables to update without fullRefresh."""
     reset_checkpoint_selection: list[str] | None = None
     """A list of streaming flows to reset checkpoints without clearing data."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class PowerBiModel(Model):
     """Power bi model."""
@@ -673,12 +673,12 @@ class PowerBiModel(Model):
     """The default storage mode of the Power BI model"""
     workspace_name: str | None = None
     """The name of the Power BI workspace of the model"""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class PowerBiTable(Model):
     """Power bi table."""
@@ -691,12 +691,12 @@ class PowerBiTable(Model):
     """The schema name in Databricks"""
     storage_mode: StorageMode | str | None = None
     """The Power BI storage mode of the table"""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class PowerBiTask(Model):
     """Power bi task."""
@@ -711,12 +711,12 @@ class PowerBiTask(Model):
     """The tables to be exported to Power BI"""
     warehouse_id: str | None = None
     """The SQL warehouse ID to use as the Power BI data source"""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class PythonOperatorTask(Model):
     """The task runs a Python operator task."""
@@ -727,24 +727,24 @@ class PythonOperatorTask(Model):
     """
     parameters: list[PythonOperatorTaskParameter] | None = None
     """An ordered list of task parameters. TODO(JOBS-30885): Add limits for parameters."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class PythonOperatorTaskParameter(Model):
     """An ordered list of task parameters."""
 
     name: str | None = None
     value: str | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class PythonWheelTask(Model):
     """The task runs a Python wheel when the `python_wheel_task` field is present."""
@@ -763,12 +763,12 @@ class PythonWheelTask(Model):
     """Command-line parameters passed to Python wheel task. Leave it empty if `named_parameters` is
     not null.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class QualifiedName(Model):
     """Output destination table."""
@@ -779,12 +779,12 @@ class QualifiedName(Model):
     """Unity Catalog schema, within the catalog."""
     table: str | None = None
     """Table, within the catalog and schema."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class RunJobTask(Model):
     """The task triggers another job when the `run_job_task` field is present."""
@@ -829,12 +829,12 @@ class RunJobTask(Model):
     """A map from keys to values for jobs with SQL task, for example `"sql_params": {"name": "john
     doe", "age": "35"}`. The SQL alert task does not support custom parameters.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SparkJarTask(Model):
     """The task runs a JAR when the `spark_jar_task` field is present."""
@@ -852,12 +852,12 @@ class SparkJarTask(Model):
     """Parameters passed to the main method."""
     run_as_repl: bool | None = None
     """Deprecated. A value of `false` is no longer supported."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SparkPythonTask(Model):
     """The task runs a Python file when the `spark_python_task` field is present."""
@@ -876,24 +876,24 @@ class SparkPythonTask(Model):
     has a URI format). When set to `GIT`, the Python file will be retrieved from a Git repository
     defined in `git_source`.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SparkSubmitTask(Model):
     """Spark submit task."""
 
     parameters: list[str] | None = None
     """Command-line parameters passed to spark submit."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SqlTask(Model):
     """Sql task."""
@@ -915,12 +915,12 @@ class SqlTask(Model):
     """
     query: SqlTaskQuery | None = None
     """If query, indicates that this job must execute a SQL query."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SqlTaskAlert(Model):
     """If alert, indicates that this job must refresh a SQL alert."""
@@ -931,12 +931,12 @@ class SqlTaskAlert(Model):
     """If true, the alert notifications are not sent to subscribers."""
     subscriptions: list[SqlTaskSubscription] | None = None
     """If specified, alert notifications are sent to subscribers."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SqlTaskDashboard(Model):
     """If dashboard, indicates that this job must refresh a SQL dashboard."""
@@ -949,12 +949,12 @@ class SqlTaskDashboard(Model):
     """If true, the dashboard snapshot is not taken, and emails are not sent to subscribers."""
     subscriptions: list[SqlTaskSubscription] | None = None
     """If specified, dashboard snapshots are sent to subscriptions."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SqlTaskFile(Model):
     """If file, indicates that this job runs a SQL file in a remote Git repository."""
@@ -969,24 +969,24 @@ class SqlTaskFile(Model):
     from a Git repository defined in `git_source`. If the value is empty, the task will use `GIT` if
     `git_source` is defined and `WORKSPACE` otherwise.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SqlTaskQuery(Model):
     """If query, indicates that this job must execute a SQL query."""
 
     query_id: str
     """The canonical identifier of the SQL query."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SqlTaskSubscription(Model):
     """If specified, alert notifications are sent to subscribers."""
@@ -1000,12 +1000,12 @@ class SqlTaskSubscription(Model):
     """The user name to receive the subscription email. This parameter is mutually exclusive with
     destination_id. You cannot set both destination_id and user_name for subscription notifications.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SubmitTask(Model):
     """A task of a one-time run (runs/submit)."""
@@ -1045,7 +1045,7 @@ class SubmitTask(Model):
     """The task runs one or more dbt commands when the `dbt_task` field is present. The dbt task
     requires both Databricks SQL and the ability to use a serverless or a pro SQL warehouse.
     """
-    depends_on: list[TaskDependency] | None = attrs.field(
+    depends_on: list[TaskDependency] | None = _attrs.field(
         default=None, converter=to_task_dependencies
     )
     """An optional array of objects specifying the dependency graph of the task. All tasks specified
@@ -1150,12 +1150,12 @@ class SubmitTask(Model):
     default behavior is to not send any system notifications. Task webhooks respect the task
     notification settings.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class Subscription(Model):
     """Optional: subscription configuration for sending the dashboard snapshot."""
@@ -1172,12 +1172,12 @@ class Subscription(Model):
     """When true, the subscription will not send emails."""
     subscribers: list[SubscriptionSubscriber] | None = None
     """The list of subscribers to send the snapshot of the dashboard to."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SubscriptionAttachment(Model):
     """Subscription attachment."""
@@ -1190,12 +1190,12 @@ class SubscriptionAttachment(Model):
     """Optional: The selection of dashboard pages included in the attached PDF. If not specified,
     only the first page is included.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SubscriptionAttachmentDataAttachment(Model):
     """Subscription attachment data attachment."""
@@ -1208,12 +1208,12 @@ class SubscriptionAttachmentDataAttachment(Model):
     """When true, the dashboard's applied filter values are included alongside the tabular data as
     an additional attached file.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SubscriptionAttachmentDataAttachmentWidget(Model):
     """The widgets whose underlying data is exported."""
@@ -1228,12 +1228,12 @@ class SubscriptionAttachmentDataAttachmentWidget(Model):
     widget under that page's `layout` in the serialized dashboard definition. Format: alphanumeric,
     hyphen, and underscore characters allowed, max length 63.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SubscriptionAttachmentPageAttachment(Model):
     """Optional: The selection of dashboard pages included in the attached PDF."""
@@ -1249,12 +1249,12 @@ class SubscriptionAttachmentPageAttachment(Model):
     """How the attached pages are selected. When set to `PAGE_SELECTION_SUBSET`, the pages to
     include are listed in `page_ids`.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SubscriptionSubscriber(Model):
     """The list of subscribers to send the snapshot of the dashboard to."""
@@ -1267,12 +1267,12 @@ class SubscriptionSubscriber(Model):
     """A snapshot of the dashboard will be sent to the user's email when the `user_name` field is
     present.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class Task(Model):
     """A task of a job: a key, exactly one task kind, at most one compute choice."""
@@ -1312,7 +1312,7 @@ class Task(Model):
     """The task runs one or more dbt commands when the `dbt_task` field is present. The dbt task
     requires both Databricks SQL and the ability to use a serverless or a pro SQL warehouse.
     """
-    depends_on: list[TaskDependency] | None = attrs.field(
+    depends_on: list[TaskDependency] | None = _attrs.field(
         default=None, converter=to_task_dependencies
     )
     """An optional array of objects specifying the dependency graph of the task. All tasks specified
@@ -1419,12 +1419,12 @@ class Task(Model):
     """A collection of system notification IDs to notify when runs of this task begin or complete.
     The default behavior is to not send any system notifications.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class TaskDependency(Model):
     """A dependency of a task on another task of the same job."""
@@ -1435,12 +1435,12 @@ class TaskDependency(Model):
     """Can only be specified on condition task dependencies. The outcome of the dependent task that
     must be met for this task to run.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class VolumeSource(Model):
     """A Unity Catalog volume."""
@@ -1449,5 +1449,5 @@ class VolumeSource(Model):
     """Unity Catalog volume path to the input files (e.g.
     `/Volumes/<catalog>/<schema>/<volume>/...`).
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""

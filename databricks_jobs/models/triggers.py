@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
+import attrs as _attrs
 
 from databricks_jobs.models._base import Int64, Model
 from databricks_jobs.models.enums import (
@@ -58,8 +58,8 @@ __all__ = [
 ]
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class CompletedJob(Model):
     """Completed job."""
@@ -74,12 +74,12 @@ class CompletedJob(Model):
     """The termination code of the upstream run"""
     workspace_id: str | None = None
     """The ID of the workspace containing the upstream job"""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class Continuous(Model):
     """An optional continuous property for this job."""
@@ -94,12 +94,12 @@ class Continuous(Model):
     task_retry_mode: TaskRetryMode | str | None = None
     """Indicate whether the continuous job is applying task level retries or not. Defaults to NEVER.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ContinuousTriggerConfiguration(Model):
     """Continuous trigger configuration."""
@@ -110,12 +110,12 @@ class ContinuousTriggerConfiguration(Model):
     """
     task_retry_mode: TaskRetryMode | str | None = None
     """Whether the continuous job applies task-level retries. Defaults to NEVER."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ContinuousTriggerState(Model):
     """Continuous trigger state."""
@@ -123,12 +123,12 @@ class ContinuousTriggerState(Model):
     consecutive_failures: int | None = None
     is_backing_off: bool | None = None
     next_attempt_ms: Int64 | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class CronSchedule(Model):
     """An optional periodic schedule for this job."""
@@ -150,12 +150,12 @@ class CronSchedule(Model):
     evaluated after the cron expression fires and must return a truthy result for the run to
     proceed.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class CronTriggerConfiguration(Model):
     """Cron schedule trigger configuration."""
@@ -169,12 +169,12 @@ class CronTriggerConfiguration(Model):
     """A Java timezone ID. The schedule is resolved with respect to this timezone. See [Java
     TimeZone](https://docs.oracle.com/javase/7/docs/api/java/util/TimeZone.html) for details.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class FileArrivalTriggerConfiguration(Model):
     """File arrival trigger settings."""
@@ -192,24 +192,24 @@ class FileArrivalTriggerConfiguration(Model):
     amount of time. This makes it possible to wait for a batch of incoming files to arrive before
     triggering a run. The minimum allowed value is 60 seconds.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class FileArrivalTriggerState(Model):
     """File arrival trigger state."""
 
     using_file_events: bool | None = None
     """Indicates whether the trigger leverages file events to detect file arrivals."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class JobCompletionTriggerConfiguration(Model):
     """Job completion trigger settings."""
@@ -221,12 +221,12 @@ class JobCompletionTriggerConfiguration(Model):
     if_status: JobCompletionTriggerConfigurationIfStatus | str | None = None
     """The status that all upstream jobs must have before this trigger fires. Defaults to SUCCESS.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class JobCompletionTriggerConfigurationMonitoredJob(Model):
     """The upstream jobs to monitor."""
@@ -238,35 +238,35 @@ class JobCompletionTriggerConfigurationMonitoredJob(Model):
     workspace and downstream services enforce correct entitlements and CAN_VIEW permissions for the
     user + job combination. SDR: https://databricks.atlassian.net/browse/SDR-5267
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class JobCompletionTriggerRunInfoDetails(Model):
     """Job completion trigger run info details."""
 
     completed_jobs: list[CompletedJob] | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class JobCompletionTriggerState(Model):
     """Job completion trigger state."""
 
     monitored_job_states: list[JobCompletionTriggerStateMonitoredJobState] | None = None
     """State for each configured upstream job, in the same order as `jobs`."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class JobCompletionTriggerStateMonitoredJobState(Model):
     """State for each configured upstream job, in the same order as `jobs`."""
@@ -292,12 +292,12 @@ class JobCompletionTriggerStateMonitoredJobState(Model):
     """
     workspace_id: str | None = None
     """The ID of the workspace containing the upstream job."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class MaintenanceWindow(Model):
     """Defines when platform-initiated maintenance may run for this job."""
@@ -314,12 +314,12 @@ class MaintenanceWindow(Model):
     [Java TimeZone](https://docs.oracle.com/javase/7/docs/api/java/util/TimeZone.html) for details.
     This field is required.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ModelTriggerConfiguration(Model):
     """Model trigger configuration."""
@@ -344,22 +344,22 @@ class ModelTriggerConfiguration(Model):
     time and can be used to wait for a series of model updates before triggering a run. The minimum
     allowed value is 60 seconds.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ModelTriggerState(Model):
     """Model trigger state."""
 
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class PerTriggerState(Model):
     """Current runtime state."""
@@ -375,12 +375,12 @@ class PerTriggerState(Model):
     sql_condition: SqlConditionState | None = None
     """State for SQL condition evaluation, can coexist with other trigger states."""
     table_update: TableTriggerState | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class PeriodicTriggerConfiguration(Model):
     """Periodic trigger settings."""
@@ -389,33 +389,33 @@ class PeriodicTriggerConfiguration(Model):
     """The interval at which the trigger should run."""
     unit: PeriodicTriggerConfigurationTimeUnit | str
     """The unit of time for the interval."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class PeriodicTriggerState(Model):
     """Periodic trigger state."""
 
     next_run_time: Int64 | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class ScheduleTriggerState(Model):
     """Schedule trigger state."""
 
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SqlConditionConfiguration(Model):
     """Optional SQL condition that gates whether this trigger fires."""
@@ -431,12 +431,12 @@ class SqlConditionConfiguration(Model):
     `QUERY_RETURNS_ROWS`. New configurations should set this explicitly — explicit
     `SQL_CONDITION_TRIGGER_MODE_UNSPECIFIED` is rejected at validation.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SqlConditionRunInfoDetails(Model):
     """Sql condition run info details."""
@@ -452,12 +452,12 @@ class SqlConditionRunInfoDetails(Model):
     running a single SQL statement (the RESULT_VALUE_CHANGES trigger mode). The UI uses it to link
     to the query execution details.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class SqlConditionState(Model):
     """State for SQL condition evaluation, can coexist with other trigger states."""
@@ -472,12 +472,12 @@ class SqlConditionState(Model):
     """The SEA statement ID of the SQL statement executed for the latest condition evaluation.
     Populated for RESULT_VALUE_CHANGES, which executes the query through the SQL execution API.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class TableState(Model):
     """Table state."""
@@ -488,12 +488,12 @@ class TableState(Model):
     """
     table_name: str | None = None
     """Full table name of the table to monitor, e.g. `mycatalog.myschema.mytable`"""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class TableTriggerState(Model):
     """Table trigger state."""
@@ -501,12 +501,12 @@ class TableTriggerState(Model):
     last_seen_table_states: list[TableState] | None = None
     using_scalable_monitoring: bool | None = None
     """Indicates whether the trigger is using scalable monitoring."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class TableUpdateTriggerConfiguration(Model):
     """Table update trigger configuration."""
@@ -526,12 +526,12 @@ class TableUpdateTriggerConfiguration(Model):
     time and can be used to wait for a series of table updates before triggering a run. The minimum
     allowed value is 60 seconds.
     """
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class TriggerConfiguration(Model):
     """Trigger configuration."""
@@ -558,12 +558,12 @@ class TriggerConfiguration(Model):
     """Optional SQL condition that gates whether this trigger fires."""
     table_update: TableUpdateTriggerConfiguration | None = None
     """Table update trigger configuration."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class TriggerDetails(Model):
     """Per-trigger runtime information for the multi-trigger surface."""
@@ -572,12 +572,12 @@ class TriggerDetails(Model):
     """Recent evaluation history. Populated when `GetJob.include_trigger_history` is set."""
     state: PerTriggerState | None = None
     """Current runtime state. Populated when `GetJob.include_trigger_state` is set."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class TriggerEvaluation(Model):
     """The last time the trigger failed to evaluate."""
@@ -592,12 +592,12 @@ class TriggerEvaluation(Model):
     """
     timestamp: Int64 | None = None
     """Timestamp at which the trigger was evaluated."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class TriggerHistory(Model):
     """Recent evaluation history."""
@@ -608,12 +608,12 @@ class TriggerHistory(Model):
     """The last time the trigger was evaluated but did not trigger a run."""
     last_triggered: TriggerEvaluation | None = None
     """The last time the run was triggered due to a file arrival."""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class TriggerInfo(Model):
     """Trigger info."""
@@ -626,12 +626,12 @@ class TriggerInfo(Model):
     """The run id of the Run Job task run"""
     sql_condition: SqlConditionRunInfoDetails | None = None
     """SQL condition evaluation details for this run"""
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class TriggerSettings(Model):
     """A configuration to trigger a run when certain conditions are met."""
@@ -650,12 +650,12 @@ class TriggerSettings(Model):
     other trigger types and runs *after* other trigger types conditions are evaluated.
     """
     table_update: TableUpdateTriggerConfiguration | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""
 
 
-@attrs.define(
-    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=attrs.setters.NO_OP
+@_attrs.define(
+    kw_only=True, eq=False, repr=False, weakref_slot=False, on_setattr=_attrs.setters.NO_OP
 )
 class TriggerStateProto(Model):
     """State of the trigger associated with the job."""
@@ -670,5 +670,5 @@ class TriggerStateProto(Model):
     sql_condition: SqlConditionState | None = None
     """State for SQL condition evaluation, can coexist with other trigger states."""
     table: TableTriggerState | None = None
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: dict[str, Any] = _attrs.field(factory=dict)
     """Keys this release does not know, and known keys received as null: written back."""

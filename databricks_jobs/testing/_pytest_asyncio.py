@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 import pytest
 import pytest_asyncio
 
-from .pytest_plugin import _open_workspace
+from ._pytest_fixtures import _open_workspace
 
 if TYPE_CHECKING:
     from databricks_jobs import Workspace

@@ -18,7 +18,6 @@ from databricks_jobs import (
     RetryPolicy,
     ServiceUnavailable,
     Timeouts,
-    VirtualClock,
     Workspace,
     bulk,
     to_dict,
@@ -37,11 +36,6 @@ def job(name: str = "fan-out", **settings: object) -> dict[str, object]:
         task_key="t", existing_cluster_id="c", notebook_task=NotebookTask(notebook_path="/n")
     )
     return to_dict(JobSettings(name=name, tasks=[task], **settings))  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def emulator() -> Emulator:
-    return Emulator(VirtualClock())
 
 
 @pytest.fixture

@@ -180,6 +180,6 @@ async def test_wait_timeout(ws: Workspace, emulator: Emulator) -> None:
             pass
 
 
-def test_concurrency_must_be_positive(ws: Workspace) -> None:
+async def test_concurrency_must_be_positive(ws: Workspace) -> None:
     with pytest.raises(ValueError, match="concurrency"):
         bulk.run_now_batch(ws, [1], concurrency=0)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from databricks_jobs.cli.app import cli
+from databricks_jobs.cli._app import cli
 from databricks_jobs.testing import Emulator, ScaledClock
 
 SPEED = 400.0
@@ -21,7 +21,8 @@ POLL = ["--poll", "0.01"]
 
 
 @pytest.fixture
-def emulator() -> Emulator:
+def databricks_emulator() -> Emulator:
+    """The emulator of these tests (``emulator``): on real time sped up `SPEED` times."""
     return Emulator(ScaledClock(SPEED))
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import pytest
 
-from databricks_jobs.cli.app import cli
+from databricks_jobs.cli._app import cli
 from databricks_jobs.testing import Emulator
 
 from .conftest import Cli

@@ -51,6 +51,6 @@ async def test_run_now_reaches_the_transport_through_few_frames(anyio_backend: s
         started = await ws.jobs.run_now(5)
     assert started.run_id == 7
     [path] = probe.paths
-    assert path[0] == "resources/jobs.py:Jobs.run_now_request"
+    assert path[0] == "resources/_jobs.py:Jobs.run_now_request"
     assert path[-1] == "_http.py:HttpClient.send"
     assert len(path) <= MOST_FRAMES, "\n".join(path)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
+from databricks_jobs import PoolLimits, Timeouts
 from databricks_jobs._errors import (
     AlreadyExists,
     ApiError,
@@ -263,10 +264,42 @@ def test_policy_defaults() -> None:
     assert RetryPolicy.never().attempts == 1
 
 
-@pytest.mark.parametrize("attempts", [0, -1, 2.5, "3"])
+@pytest.mark.parametrize("attempts", [0, -1, 2.5, "3", True])
 def test_policy_refuses_bad_attempts(attempts: object) -> None:
-    with pytest.raises(ValueError, match="attempts must be an integer of 1 or more"):
+    with pytest.raises(ConfigError, match="attempts must be an integer of 1 or more"):
         RetryPolicy(attempts=attempts)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        (lambda v: RetryPolicy(budget=v), "budget"),
+        (lambda v: RetryPolicy(initial_backoff=v), "initial_backoff"),
+        (lambda v: RetryPolicy(max_backoff=v), "max_backoff"),
+        (lambda v: RetryPolicy(jitter=v), "jitter"),
+        (lambda v: RetryPolicy(max_retry_after=v), "max_retry_after"),
+        (lambda v: Timeouts(connect=v), "connect"),
+        (lambda v: Timeouts(read=v), "read"),
+        (lambda v: Timeouts(write=v), "write"),
+        (lambda v: Timeouts(pool=v), "pool"),
+        (lambda v: Timeouts(total=v), "total"),
+        (lambda v: PoolLimits(keepalive_expiry=v), "keepalive_expiry"),
+    ],
+)
+@pytest.mark.parametrize("value", [-1, float("nan"), "soon", True, [1], dt.timedelta(seconds=-1)])
+def test_a_bad_duration_option_is_a_config_error_naming_its_field(
+    options: Callable[[object], object], named: str, value: object
+) -> None:
+    """Every duration of the Workspace's options names itself when refused (was ``value``)."""
+    with pytest.raises(ConfigError, match=rf"^{named} must be a") as caught:
+        options(value)
+    assert isinstance(caught.value, ValueError)  # what it raised before, still caught
+
+
+def test_durations_take_numbers_and_timedeltas() -> None:
+    assert RetryPolicy(budget=dt.timedelta(minutes=2), jitter=0).budget == 120.0
+    assert Timeouts(total=None, read=1).total is None
+    assert PoolLimits(keepalive_expiry=2.5).keepalive_expiry == 2.5
 
 
 @pytest.mark.parametrize("attempts", [1, 2, 10])

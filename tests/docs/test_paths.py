@@ -1,4 +1,4 @@
-"""The README, SECURITY.md and docs/ point only at files of this repository.
+"""The README, SECURITY.md, CONTRIBUTING.md and docs/ point only at files of this repository.
 
 A fresh clone holds nothing beside the repository: a link or a file name in backticks must
 name a file in it. Links on the site are checked in the built HTML (tools/docs/check_site.py);
@@ -16,7 +16,12 @@ import pytest
 
 from .code_blocks import ROOT
 
-PAGES = [ROOT / "README.md", ROOT / "SECURITY.md", *sorted((ROOT / "docs").rglob("*.md"))]
+PAGES = [
+    ROOT / "README.md",
+    ROOT / "SECURITY.md",
+    ROOT / "CONTRIBUTING.md",
+    *sorted((ROOT / "docs").rglob("*.md")),
+]
 _LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
 _CODE_PATH = re.compile(
     r"`(?P<path>[\w./-]+\.(?:md|py|toml|json|ya?ml|cfg|txt))`"  # `tools/gen_models.py`

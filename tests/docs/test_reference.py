@@ -15,15 +15,15 @@ import pytest
 
 import databricks_jobs.models as models
 
+from ..public_modules import public_modules
 from .code_blocks import ROOT
 from .reference_pages import REFERENCE, directives, docstrings, documented, resolve
 
-PUBLIC_MODULES = [
-    "databricks_jobs",
-    "databricks_jobs.models",
-    "databricks_jobs.bulk",
-    "databricks_jobs.testing",
-]
+PUBLIC_MODULES = public_modules()
+NOT_IN_THE_REFERENCE = {
+    "databricks_jobs.cli": {"main"},  # the brickjobs command's entry point: docs/cli.md
+    "databricks_jobs.testing.pytest_plugin": {"pytest_configure"},  # called by pytest
+}
 PATHS, OBJECTS = documented()
 
 
@@ -43,7 +43,11 @@ def _named(module_name: str, name: str, value: object) -> bool:
 def test_every_public_name_has_a_reference_entry(module_name: str) -> None:
     module = importlib.import_module(module_name)
     missing = []
+    left_out = NOT_IN_THE_REFERENCE.get(module_name, set())
+    assert left_out <= set(module.__all__)
     for name in module.__all__:
+        if name in left_out:
+            continue
         value = getattr(module, name)
         has_identity = isinstance(value, type) or callable(value)
         if has_identity and any(value is obj for obj in OBJECTS):

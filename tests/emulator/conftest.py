@@ -1,4 +1,4 @@
-"""Fixtures for the emulator tests: a virtual clock, an emulator, and plain httpx clients."""
+"""Fixtures for the emulator tests: a virtual clock, an emulator on it, and plain httpx clients."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ def clock() -> VirtualClock:
 
 
 @pytest.fixture
-def emulator(clock: VirtualClock) -> Emulator:
+def databricks_emulator(clock: VirtualClock) -> Emulator:
+    """The emulator of these tests (``emulator``): on `clock`, which moves only when told."""
     return Emulator(clock)
 
 

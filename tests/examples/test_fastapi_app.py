@@ -92,11 +92,6 @@ async def running(
         yield service, client
 
 
-@pytest.fixture
-def emulator() -> Emulator:
-    return Emulator(VirtualClock())
-
-
 async def test_one_workspace_for_the_whole_app(emulator: Emulator, anyio_backend: str) -> None:
     async with running(emulator) as (service, client):
         for _ in range(3):

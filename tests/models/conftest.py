@@ -23,10 +23,10 @@ def load_reference() -> dict[str, Any]:
 
 
 def model_classes() -> list[type[Model]]:
-    """Every public model class, by name."""
+    """Every public model class, by name (`Model`, their exported base, is not one)."""
     found = [getattr(models, n) for n in models.__all__]
     return sorted(
-        (c for c in found if isinstance(c, type) and issubclass(c, Model)),
+        (c for c in found if isinstance(c, type) and issubclass(c, Model) and c is not Model),
         key=lambda c: c.__name__,
     )
 

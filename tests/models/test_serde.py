@@ -398,21 +398,69 @@ def test_depends_on_accepts_a_single_key() -> None:
 
 
 def test_hooks_are_generated_once_under_threads() -> None:
+    """Two threads decode a new model's first payload at once: its code is generated once.
+
+    Generating a model's decoder resolves its type hints, which evaluates its annotations.
+    The model below counts each evaluation, and the first one is held until the second
+    thread has made its call and waits on the generation lock; without that lock the second
+    thread would generate the code again, evaluating the annotations a second time.
+    """
+    import linecache
+    import sys
     import threading
+    import time
 
-    from databricks_jobs.models import SqlAlertOutput
+    import attrs
 
-    results: list[dict[str, Any]] = []
+    from databricks_jobs import _serde
+    from databricks_jobs.models import Model
 
-    def work() -> None:
-        results.append(to_dict(from_dict(SqlAlertOutput, {"alert_state": "OK", "x": 1})))
+    evaluations: list[str] = []
+    first_evaluating = threading.Event()
 
-    threads = [threading.Thread(target=work) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert results == [{"alert_state": "OK", "x": 1}] * 8
+    def blocked_on_the_lock(thread: threading.Thread) -> bool:
+        frame = sys._current_frames().get(thread.ident or 0)
+        return (
+            frame is not None
+            and frame.f_code is _serde._generate.__code__
+            and "_LOCK" in linecache.getline(frame.f_code.co_filename, frame.f_lineno)
+        )
+
+    def held(annotation: type) -> type:
+        """Evaluated inside the annotation; the first evaluation waits for the second thread."""
+        evaluations.append(threading.current_thread().name)
+        if len(evaluations) == 1:
+            first_evaluating.set()
+            deadline = time.monotonic() + 10  # a bound on a broken run, not a measurement
+            while len(evaluations) == 1 and not blocked_on_the_lock(second):
+                assert time.monotonic() < deadline, "the second thread neither waited nor ran"
+                time.sleep(0.001)
+        return annotation
+
+    @attrs.define(kw_only=True, eq=False, repr=False)
+    class Racing(Model):
+        """A model no other test decodes, so its code is generated here."""
+
+        hold = staticmethod(held)  # the annotation's name, looked up in the class namespace
+        state: hold(str) | None = None  # type: ignore[valid-type]
+        extra: dict[str, Any] = attrs.field(factory=dict)
+
+    results: dict[str, dict[str, Any]] = {}
+
+    def decode() -> None:
+        name = threading.current_thread().name
+        results[name] = to_dict(from_dict(Racing, {"state": "OK", "x": 1}))
+
+    first = threading.Thread(target=decode, name="first")
+    second = threading.Thread(target=decode, name="second")
+    first.start()
+    assert first_evaluating.wait(10)
+    second.start()
+    for thread in (first, second):
+        thread.join(10)
+        assert not thread.is_alive()
+    assert evaluations == ["first"]
+    assert results == {"first": {"state": "OK", "x": 1}, "second": {"state": "OK", "x": 1}}
 
 
 def test_a_model_built_without_init_is_a_clear_error() -> None:

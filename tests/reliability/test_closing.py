@@ -49,11 +49,6 @@ def transport(loop_and_transport: tuple[str, str]) -> str:
     return loop_and_transport[1]
 
 
-@pytest.fixture
-def emulator() -> Emulator:
-    return Emulator(VirtualClock())
-
-
 def workspace(url: str, transport: str, **options: object) -> Workspace:
     """A Workspace on a clock that never moves by itself: whatever waits on it, stays."""
     options.setdefault("clock", VirtualClock(auto_advance=False))

@@ -12,7 +12,7 @@ from typing import Any
 import attrs
 import pytest
 
-from databricks_jobs import DecodeError, RateLimits, VirtualClock, Workspace
+from databricks_jobs import DecodeError, RateLimits, Workspace
 from databricks_jobs._pagination import MAX_EMPTY_PAGES
 from databricks_jobs.models import JobSettings, SubmitRun, SubmitTask
 from databricks_jobs.testing import Emulator
@@ -41,11 +41,6 @@ def anyio_backend(loop_and_transport: tuple[str, str]) -> str:
 @pytest.fixture
 def transport(loop_and_transport: tuple[str, str]) -> str:
     return loop_and_transport[1]
-
-
-@pytest.fixture
-def emulator() -> Emulator:
-    return Emulator(VirtualClock())
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from databricks_jobs import from_dict, run_outcome
 from databricks_jobs.models import Run
-from databricks_jobs.resources.runs import failed_tasks
+from databricks_jobs.resources._runs import failed_tasks
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),

@@ -644,7 +644,7 @@ CLI_CELLS = [
 def test_cli_output_and_debug(
     kind: str, path: str, debug: bool, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from databricks_jobs.cli.app import cli
+    from databricks_jobs.cli._app import cli
 
     caplog.set_level(logging.DEBUG)
     hostile = Hostile(path)

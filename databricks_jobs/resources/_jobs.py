@@ -49,7 +49,7 @@ from ._common import (
     required_id,
     wait_times,
 )
-from .runs import Runs
+from ._runs import Runs
 
 __all__ = ["Jobs"]
 

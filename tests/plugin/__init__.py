@@ -1,0 +1,1 @@
+"""The shipped pytest plugin, tested as users meet it: its fixtures as it defines them."""
