@@ -39,7 +39,7 @@ from contextvars import ContextVar
 from typing import Any, Final
 from urllib.parse import quote, quote_plus, urlencode
 
-from ._errors import mask_secrets
+from ._errors import RunFailed, WaitTimeout, mask_secrets
 from ._sending import CallState
 from ._version import __version__
 
@@ -285,10 +285,9 @@ class Operation:
         """A wait that raised `error`: its outcome, unless one was already named."""
         if self.outcome is not None or not self.name.endswith("wait"):
             return
-        kind = type(error).__name__
-        if kind == "RunFailed":
+        if isinstance(error, RunFailed):
             self.outcome = "failed"
-        elif kind == "WaitTimeout":
+        elif isinstance(error, WaitTimeout):
             self.outcome = "timed_out"
         elif isinstance(error, Exception):
             self.outcome = "error"

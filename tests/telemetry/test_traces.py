@@ -145,11 +145,9 @@ async def test_a_retried_run_now_and_a_wait_inside_the_request_spans(
     assert otel.total("databricks.jobs.waits", **{"databricks.wait.outcome": "succeeded"}) == 1
     by_status = {"databricks.endpoint": "jobs/run-now", "http.response.status_code": 503}
     assert otel.total("http.client.request.duration", **by_status) == 1
-    [duration] = [m for m in otel.reader.get_metrics_data().resource_metrics]
     for name, points in otel.points().items():
         for point in points:
             assert set(point.attributes) <= METRIC_KEYS, (name, dict(point.attributes))
-    assert duration is not None
 
 
 @pytest.mark.parametrize(("anyio_backend", "transport"), COMBOS, ids=[t for _, t in COMBOS])
