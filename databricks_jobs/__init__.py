@@ -37,6 +37,7 @@ from ._errors import (
     NotFound,
     OutcomeUnknown,
     PermissionDenied,
+    RateBudgetExhausted,
     RateLimited,
     RequestTimeout,
     ResponseTooLarge,
@@ -58,6 +59,7 @@ from ._limits import RateLimits
 from ._outcome import OutcomeKind, RunOutcome, run_outcome
 from ._pagination import Page, Paginator
 from ._retry import RetryPolicy
+from ._sending import TrackedCalls
 from ._surface import present_as as _present_as
 from ._types import QueryValue
 from ._version import __version__
@@ -113,6 +115,7 @@ __all__ = [
     "PermissionDenied",
     "PoolLimits",
     "QueryValue",
+    "RateBudgetExhausted",
     "RateLimited",
     "RateLimits",
     "RequestTimeout",
@@ -130,6 +133,7 @@ __all__ = [
     "Timeouts",
     "TokenProvider",
     "TooManyRequests",
+    "TrackedCalls",
     "TransportChoice",
     "TransportError",
     "Unauthenticated",

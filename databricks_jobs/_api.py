@@ -38,10 +38,10 @@ from ._errors import (
 )
 from ._http import HttpClient
 from ._inflight import InFlight
-from ._limits import BackoffGate, RateLimiter, RateLimits, endpoint_of
+from ._limits import BackoffGate, Gate, Limiter, RateLimiter, RateLimits, endpoint_of
 from ._pagination import Paginator, collect_pages
 from ._retry import RetryPolicy, retry_after
-from ._sending import CURRENT_CALL, CallState
+from ._sending import CURRENT_CALL, CallState, TrackedCalls, register_call, track_calls
 from ._telemetry import Telemetry
 from ._types import JSONObject, QueryValue
 from ._writes import READ_METHODS, safe_to_repeat
@@ -59,7 +59,7 @@ _METHOD: Final = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 """An HTTP method is a token (RFC 9110, 5.6.2)."""
 _SNIPPET: Final = 200
 _DEFAULT_PAUSE: Final = 1.0
-"""How long a 429 without Retry-After holds every request of the Workspace back."""
+"""How long a 429 without Retry-After holds back the requests of its endpoint."""
 
 
 _CAPTURED: ContextVar[list[httpx.Request] | None] = ContextVar(
@@ -132,6 +132,8 @@ class ApiClient:
         total_timeout: float | None,
         rate_limits: RateLimits | None = None,
         debug_headers: bool = False,
+        limiter: Limiter | None = None,
+        gate: Gate | None = None,
         telemetry: Telemetry | None = None,
     ) -> None:
         self.http = http
@@ -140,8 +142,10 @@ class ApiClient:
         self.clock = clock
         self.total_timeout = total_timeout
         self.debug_headers = debug_headers
-        self.limiter = RateLimiter(rate_limits or RateLimits(), clock)
-        self.gate = BackoffGate(clock)
+        # The local budget and gate; a shared implementation (one budget for many
+        # processes) replaces them through `limiter` and `gate`.
+        self.limiter: Limiter = limiter or RateLimiter(rate_limits or RateLimits(), clock)
+        self.gate: Gate = gate or BackoffGate(clock)
         self._in_flight = InFlight()
         self.telemetry = telemetry or Telemetry()
 
@@ -235,6 +239,7 @@ class ApiClient:
         if idempotent is None:
             idempotent = safe_to_repeat(request.method, endpoint, body)
         state = CallState.for_body(body, write=request.method not in READ_METHODS)
+        register_call(self, state)
         observed = self.telemetry.call(request, endpoint, state, query, body)
         entered = CURRENT_CALL.set(state)
         try:
@@ -264,9 +269,9 @@ class ApiClient:
         async def attempt() -> JSONObject:
             record = state.begin(request)
             try:
-                await self.gate.wait_open()
+                await self.gate.wait_open(endpoint)
                 await self.limiter.acquire(endpoint)
-                return await self._send_once(request, state)
+                return await self._send_once(request, state, endpoint)
             except Exception:
                 # Not for cancellation: a deadline reads the attempt it cut as still in flight.
                 state.failed(record)
@@ -311,6 +316,12 @@ class ApiClient:
         if not safe and cut is not None and cut.may_have_applied:
             raise OutcomeUnknown(request.method, path, timeout) from timeout
         raise timeout
+
+    @contextlib.contextmanager
+    def track_calls(self) -> Iterator[TrackedCalls]:
+        """Record what the calls of this client made in this block (see `TrackedCalls`)."""
+        with track_calls(self) as tracked:
+            yield tracked
 
     def paginate(
         self,
@@ -362,7 +373,9 @@ class ApiClient:
         await self._in_flight.close()
         await self.http.aclose()
 
-    async def _send_once(self, request: httpx.Request, state: CallState) -> JSONObject:
+    async def _send_once(
+        self, request: httpx.Request, state: CallState, endpoint: str
+    ) -> JSONObject:
         attempt_number = state.attempt
         # Telemetry: a CLIENT span and a duration per exchange, when anything records them.
         observer = state.observer
@@ -383,8 +396,14 @@ class ApiClient:
         if status >= 300:
             error = self._error(request, response)
             if isinstance(error, RateLimited) and status == 429:
+                # The service's limits are per endpoint: a 429 pauses the endpoint it came
+                # from, unless its message says the whole workspace's limit was hit.
                 advised = error.retry_after if error.retry_after is not None else _DEFAULT_PAUSE
-                self.gate.close_for(min(advised, self.retry.max_retry_after))
+                await self.gate.pause(
+                    endpoint,
+                    min(advised, self.retry.max_retry_after),
+                    workspace_wide=error.workspace_wide,
+                )
             raise error
         return _decode(request, response)
 

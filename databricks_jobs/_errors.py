@@ -12,6 +12,9 @@
     ├── ClientClosedError            a Workspace used after aclose()
     ├── EventLoopError               a Workspace used from another event loop than its own,
     │                                or the aiohttp transport under trio
+    ├── RateBudgetExhausted          refused at once by this client's own rate limits: no
+    │                                slot before the call's deadline, or too many waiting;
+    │                                nothing was sent (.endpoint, .retry_after)
     ├── OutcomeUnknown               a write that is not safe to repeat failed ambiguously:
     │                                it may have been applied, so it was not retried (.error)
     ├── TransportError               no usable HTTP response
@@ -82,6 +85,7 @@ __all__ = [
     "NotFound",
     "OutcomeUnknown",
     "PermissionDenied",
+    "RateBudgetExhausted",
     "RateLimited",
     "RequestTimeout",
     "ResponseTooLarge",
@@ -234,6 +238,40 @@ class EventLoopError(DatabricksError, RuntimeError):
     """
 
     request_sent = False
+
+
+class RateBudgetExhausted(DatabricksError):
+    """Refused at once by this client's own rate limits: the request was never sent.
+
+    A call that would have to wait for its endpoint's rate limit (or for the pause a 429
+    asked for) longer than the time left before its deadline (the Workspace's total timeout,
+    or the caller's own cancel scope) fails at once instead of waiting to be cut; so does a
+    call that finds `RateLimits.max_waiting` calls already waiting for the endpoint. It
+    reserves nothing: the calls after it are not delayed by it. `retry_after` is how long
+    from now until the endpoint has a free slot (or reopens), `time_left` the seconds the
+    call had left (None when it was refused for the number waiting).
+
+    Not an `ApiError`: the service said nothing. Not retried by the call (sending again at
+    once would be refused again; waiting for the slot is what the deadline ruled out), and
+    never `OutcomeUnknown`: ``request_sent`` is False. A retry of a call whose earlier attempt
+    may have been applied keeps saying so in `may_have_applied`.
+    """
+
+    request_sent = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        endpoint: str,
+        retry_after: float,
+        time_left: float | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self.retry_after = retry_after
+        self.time_left = time_left
+        self.message = message
+        super().__init__(message)
 
 
 class OutcomeUnknown(DatabricksError):
@@ -510,7 +548,17 @@ class TooManyRequests(ApiError):
 
 
 class RateLimited(TooManyRequests):
-    """Request throttling: slow down and retry. `retry_after` is the advised wait in seconds."""
+    """Request throttling: slow down and retry. `retry_after` is the advised wait in seconds.
+
+    `workspace_wide` is True when the message says the limit of the whole workspace was hit
+    (rather than the limit of the endpoint called): the back-off gate then pauses every
+    endpoint, not only this one.
+    """
+
+    @property
+    def workspace_wide(self) -> bool:
+        """Whether the service's message says a workspace-wide limit was exceeded."""
+        return bool(_WORKSPACE_WIDE.search(self.message))
 
 
 class ConcurrentRunsLimit(TooManyRequests):
@@ -633,6 +681,13 @@ _CONCURRENT_RUNS = re.compile(
     r"already \d+ active runs|maximum (number of )?concurrent runs|max(imum)?_concurrent_runs",
     re.IGNORECASE,
 )
+_WORKSPACE_WIDE = re.compile(
+    # "Workspace 1965859176160743 exceeded the concurrent limit of 60 requests." (the
+    # service's words, quoted in public bug reports), and "workspace-wide"/"workspace level".
+    r"\bworkspace\b[^.]{0,60}?\bexceeded\b|\bworkspace[- ](?:wide|level)\b",
+    re.IGNORECASE,
+)
+"""A 429 message that says the whole workspace's limit was hit, not one endpoint's."""
 _RETRY_DELAY = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
 _DELTA_SECONDS = re.compile(r"[0-9]+")
 """RFC 9110 ``delay-seconds = 1*DIGIT``: ASCII digits only (no sign, fraction, exponent, ``_``)."""

@@ -1,10 +1,21 @@
-"""Client-side rate limits and the shared "back off until" gate of a Workspace.
+"""Client-side rate limits and the "back off until" gate of a Workspace, with admission control.
 
 Every request of a Workspace passes both, in `_api`: a single call from a web handler, each
 poll of a wait, each item of a bulk batch. The limits are requests per second per endpoint
-(a token bucket per endpoint, on the Workspace clock); the gate holds every request back
-until the time a 429 advised, so that the first task to be throttled pauses all of them
-instead of each finding out by itself.
+(a token bucket per endpoint, on the Workspace clock); the gate holds the requests of an
+endpoint back until the time a 429 on that endpoint advised (every endpoint, when the 429
+says the limit of the whole workspace was hit), so that the first task to be throttled
+pauses the others instead of each finding out by itself, while the endpoints the service
+did not throttle go on at full speed.
+
+Admission control: a call that would wait (for its slot, or for the gate) longer than the
+time it has left before its deadline fails at once with `RateBudgetExhausted`, reserving
+nothing; so does one that finds `RateLimits.max_waiting` calls already waiting. The time
+left is read from the caller's cancel scopes (`time_left`), which hold the Workspace's total
+timeout and any deadline of the caller's own.
+
+`Limiter` and `Gate` are what `_api` needs of the two: a second implementation (a budget
+shared through Redis by many processes) slots in behind the same methods.
 
 Default limits follow the published per-workspace limits of the Jobs API (20 requests per
 second for create, run-now and runs/submit; 100 for runs/get) and use 30 for everything
@@ -15,17 +26,29 @@ from __future__ import annotations
 
 import collections
 import functools
+import math
 import re
 from collections.abc import Mapping
-from typing import Final
+from typing import Final, Protocol
 
 import anyio
+import anyio.lowlevel
 import attrs
 
 from ._clock import Clock
+from ._errors import RateBudgetExhausted
 from ._sending import report_wait
 
-__all__ = ["DEFAULT_ENDPOINT_LIMITS", "BackoffGate", "RateLimiter", "RateLimits", "endpoint_of"]
+__all__ = [
+    "DEFAULT_ENDPOINT_LIMITS",
+    "BackoffGate",
+    "Gate",
+    "Limiter",
+    "RateLimiter",
+    "RateLimits",
+    "endpoint_of",
+    "time_left",
+]
 
 DEFAULT_ENDPOINT_LIMITS: Final[Mapping[str, float]] = {
     "jobs/create": 20.0,
@@ -63,6 +86,11 @@ def _rates(value: Mapping[str, float | None]) -> Mapping[str, float | None]:
     return {str(key): _rate(rate) for key, rate in value.items()}
 
 
+def _max_waiting(instance: object, attribute: attrs.Attribute[int | None], value: object) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise ValueError(f"max_waiting must be None or an integer of 0 or more, got {value!r}")
+
+
 @attrs.frozen(kw_only=True)
 class RateLimits:
     """Requests per second, per endpoint (``jobs/run-now``, ``jobs/runs/get``, ...).
@@ -70,6 +98,11 @@ class RateLimits:
     `default` applies to each endpoint not named in `per_endpoint` (None: no limit); a
     None in `per_endpoint` lifts the limit of that endpoint. Each endpoint may send a burst
     of up to one second's worth of requests at once.
+
+    A call that would wait for its slot past its deadline fails at once with
+    `RateBudgetExhausted` (admission control). `max_waiting` also bounds how many calls may
+    wait for a slot of one endpoint: the next one is refused the same way (None: no bound;
+    0: a call is sent at once or refused).
 
     ```python
     from databricks_jobs import RateLimits, Workspace
@@ -84,6 +117,7 @@ class RateLimits:
     per_endpoint: Mapping[str, float | None] = attrs.field(
         factory=lambda: dict(DEFAULT_ENDPOINT_LIMITS), converter=_rates
     )
+    max_waiting: int | None = attrs.field(default=None, validator=_max_waiting)
 
     @classmethod
     def unlimited(cls) -> RateLimits:
@@ -142,6 +176,16 @@ class _Bucket:
         self._waiting = 0  # tickets whose callers wait for their start
         self._queue: collections.deque[_Slot] = collections.deque()  # in order of start
 
+    @property
+    def waiting(self) -> int:
+        """How many callers hold a slot they wait for."""
+        return self._waiting
+
+    def next_start(self, now: float) -> float:
+        """When the next free slot starts, without taking it."""
+        after = self._next if self._waiting else self._sent_next
+        return max(after, now - self._tolerance)
+
     def reserve(self, now: float) -> _Ticket:
         """Take the next free slot."""
         self._waiting += 1
@@ -185,8 +229,56 @@ class _Bucket:
             self._next = gone.before
 
 
+def time_left() -> float:
+    """Seconds until the nearest deadline of the calling task's cancel scopes (inf: none).
+
+    The scopes hold the Workspace's total timeout of the call in progress and any deadline
+    the caller set itself (``anyio.fail_after``, ``move_on_after``, a trio deadline); a
+    deadline set with asyncio's own ``asyncio.timeout`` is not visible here.
+    """
+    return anyio.current_effective_deadline() - anyio.current_time()
+
+
+async def _refuse(error: RateBudgetExhausted) -> RateBudgetExhausted:
+    """`error`, unless the caller was cancelled meanwhile: its cancellation wins."""
+    await anyio.lowlevel.checkpoint_if_cancelled()
+    return error
+
+
+class Limiter(Protocol):
+    """What a call needs of a rate budget: a slot for its endpoint, now or soon, or a refusal.
+
+    An implementation waits until `endpoint` may be called again, and raises
+    `RateBudgetExhausted` at once, reserving nothing, when that wait would outlast
+    `time_left()` or when too many callers already wait; a caller cancelled while waiting
+    gives its slot back.
+    """
+
+    async def acquire(self, endpoint: str) -> None:
+        """Wait for a slot of `endpoint` (or refuse at once; see the class)."""
+        ...
+
+
+class Gate(Protocol):
+    """What a call needs of the back-off gate: the pauses that 429 answers asked for.
+
+    `pause` holds back the requests of one endpoint (or of every endpoint when
+    `workspace_wide`) for `seconds` from now, never shortening a pause; `wait_open` returns
+    when `endpoint` is open, and raises `RateBudgetExhausted` at once when it would reopen
+    only after `time_left()`.
+    """
+
+    async def wait_open(self, endpoint: str) -> None:
+        """Return when `endpoint` may be called (at once, usually)."""
+        ...
+
+    async def pause(self, endpoint: str, seconds: float, *, workspace_wide: bool) -> None:
+        """Hold `endpoint` (or every endpoint) back for `seconds` from now."""
+        ...
+
+
 class RateLimiter:
-    """One token bucket per endpoint, created on first use."""
+    """One token bucket per endpoint, created on first use, with admission control."""
 
     def __init__(self, limits: RateLimits, clock: Clock) -> None:
         self.limits = limits
@@ -196,7 +288,10 @@ class RateLimiter:
     async def acquire(self, endpoint: str) -> None:
         """Wait (on the clock) until `endpoint` may be called again.
 
-        A caller cancelled or timed out while waiting gives its slot back.
+        Raises `RateBudgetExhausted` at once, reserving nothing, when the slot would start
+        after the caller's deadline (`time_left`) or when `RateLimits.max_waiting` callers
+        already wait for this endpoint. A caller cancelled or timed out while waiting gives
+        its slot back.
         """
         try:
             bucket = self._buckets[endpoint]
@@ -206,8 +301,14 @@ class RateLimiter:
         if bucket is None:
             return
         clock = self._clock
-        asked = clock.now()
-        ticket = bucket.reserve(asked)
+        now = clock.now()
+        wait = bucket.next_start(now) - now
+        if wait > _SAME_TIME:
+            refusal = self._refusal(endpoint, bucket, wait)
+            if refusal is not None:
+                raise await _refuse(refusal)
+        asked = now
+        ticket = bucket.reserve(now)
         try:
             while (wait := ticket.slot.start - clock.now()) > _SAME_TIME:
                 with anyio.CancelScope() as ticket.scope:  # cancelled: moved to an earlier slot
@@ -221,32 +322,91 @@ class RateLimiter:
         if now - asked > _SAME_TIME:
             report_wait("rate_limiter", now - asked)
 
+    def _refusal(self, endpoint: str, bucket: _Bucket, wait: float) -> RateBudgetExhausted | None:
+        """The error that refuses a caller who would wait `wait` seconds, or None to admit it."""
+        bound = self.limits.max_waiting
+        if bound is not None and bucket.waiting >= bound:
+            return RateBudgetExhausted(
+                f"{endpoint}: the client-side rate budget is exhausted: {bucket.waiting} "
+                f"calls already wait for a slot (max_waiting={bound}); the next slot is free "
+                f"in {wait:.3g} s. Nothing was sent",
+                endpoint=endpoint,
+                retry_after=wait,
+            )
+        left = time_left()
+        if wait > left:
+            return RateBudgetExhausted(
+                f"{endpoint}: the client-side rate budget is exhausted: the next slot is "
+                f"free in {wait:.3g} s, after this call's deadline ({_seconds(left)} left). "
+                "Nothing was sent",
+                endpoint=endpoint,
+                retry_after=wait,
+                time_left=max(0.0, left),
+            )
+        return None
+
+
+def _seconds(value: float) -> str:
+    return f"{max(0.0, value):.3g} s"
+
 
 class BackoffGate:
-    """Holds every request back until the time the last throttling answer advised."""
+    """Holds requests back until the time the last throttling answer advised, per endpoint.
+
+    A 429 pauses the endpoint it came from; one whose message says the limit of the whole
+    workspace was hit pauses every endpoint.
+    """
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
-        self.until = float("-inf")
+        self._until: dict[str, float] = {}
+        self.everywhere_until = -math.inf
+        """Until when every endpoint is held back (after a workspace-wide 429)."""
         self.closings = 0
+        """How many times a pause began or was lengthened (for tests and diagnostics)."""
 
-    def close_for(self, seconds: float) -> None:
-        """Hold requests back for `seconds` from now (never shortens an existing pause)."""
+    def until(self, endpoint: str) -> float:
+        """The clock time at which `endpoint` reopens (in the past: it is open)."""
+        return max(self._until.get(endpoint, -math.inf), self.everywhere_until)
+
+    def close_for(self, endpoint: str, seconds: float, *, workspace_wide: bool = False) -> None:
+        """Hold `endpoint` (or every endpoint) back for `seconds` from now (never shortened)."""
         until = self._clock.now() + max(0.0, seconds)
-        if until > self.until:
-            self.until = until
+        if workspace_wide:
+            if until > self.everywhere_until:
+                self.everywhere_until = until
+                self.closings += 1
+        elif until > self._until.get(endpoint, -math.inf):
+            self._until[endpoint] = until
             self.closings += 1
 
-    async def wait_open(self) -> None:
-        """Return when the gate is open (at once, usually)."""
+    async def pause(self, endpoint: str, seconds: float, *, workspace_wide: bool) -> None:
+        """`close_for`, as the `Gate` protocol names it (a shared gate's pause is I/O)."""
+        self.close_for(endpoint, seconds, workspace_wide=workspace_wide)
+
+    async def wait_open(self, endpoint: str) -> None:
+        """Return when `endpoint` is open (at once, usually).
+
+        Raises `RateBudgetExhausted` at once when it reopens only after the caller's
+        deadline (`time_left`).
+        """
+        clock = self._clock
         closed_at: float | None = None
-        while True:
-            now = self._clock.now()
-            wait = self.until - now
-            if wait <= 0:
-                if closed_at is not None:
-                    report_wait("backoff_gate", now - closed_at)
-                return
+        while (wait := self.until(endpoint) - clock.now()) > 0:
             if closed_at is None:
-                closed_at = now
-            await self._clock.sleep(wait)
+                closed_at = clock.now()
+            left = time_left()
+            if wait > left:
+                raise await _refuse(
+                    RateBudgetExhausted(
+                        f"{endpoint}: the client-side rate budget is exhausted: the service "
+                        f"asked to pause this endpoint for another {wait:.3g} s (429), past "
+                        f"this call's deadline ({_seconds(left)} left). Nothing was sent",
+                        endpoint=endpoint,
+                        retry_after=wait,
+                        time_left=max(0.0, left),
+                    )
+                )
+            await clock.sleep(wait)
+        if closed_at is not None:
+            report_wait("backoff_gate", clock.now() - closed_at)

@@ -8,7 +8,9 @@ other 5xx but 501, read and write timeouts, connections dropped after sending. F
 answer with a 5xx status the status decides, never the body's error code alone. Any other
 request that fails in one of those ways raises `OutcomeUnknown`, because it may have been
 applied. A 429 that means "the job already has its maximum of active runs"
-(`ConcurrentRunsLimit`) is not retried unless asked.
+(`ConcurrentRunsLimit`) is not retried unless asked, and neither is a refusal of this
+client's own rate limits (`RateBudgetExhausted`): sending again at once would be refused
+again, and waiting for the slot is what the call's deadline ruled out.
 
 The first attempt runs outside tenacity, in the caller (`retry_after` takes over after it
 fails): a call that succeeds at once pays nothing for the retry machinery. Waits go through
@@ -37,6 +39,7 @@ from ._errors import (
     GatewayTimeout,
     InternalError,
     OutcomeUnknown,
+    RateBudgetExhausted,
     RateLimited,
     ServiceUnavailable,
     TransportError,
@@ -124,6 +127,9 @@ def decide(error: BaseException, *, safe: bool, policy: RetryPolicy) -> Decision
     502 whose body says ``TEMPORARILY_UNAVAILABLE`` may still have been applied.
     """
     if not isinstance(error, DatabricksError):
+        return Decision.FAIL
+    if isinstance(error, RateBudgetExhausted):
+        # Refused by our own limits before sending: at once it would be refused again.
         return Decision.FAIL
     if isinstance(error, ApiError) and 500 <= error.status < 600:
         if error.status == 503:

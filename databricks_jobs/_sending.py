@@ -10,7 +10,8 @@ flight, whether an earlier attempt may have been applied, and whether the attemp
 waiting for a token. Errors made during the call read it when they are made, so they are
 whole when raised: which token was sent, how many attempts were made, whether the call may
 have been applied, and whether the failed attempt's request left (never, while fetching
-its token).
+its token). `TrackedCalls` shows the call states of a block of code to its author
+(for example, after the block was cancelled: did a trigger leave, or was it still waiting?).
 """
 
 from __future__ import annotations
@@ -26,10 +27,13 @@ __all__ = [
     "SendRecord",
     "CallObserver",
     "ExchangeObserver",
+    "TrackedCalls",
     "fetching_token",
     "record_of",
+    "register_call",
     "report_wait",
     "status_may_have_applied",
+    "track_calls",
 ]
 
 _EXTENSION: Final = "databricks_jobs.send_record"
@@ -169,6 +173,78 @@ def report_wait(reason: str, seconds: float) -> None:
     call = CURRENT_CALL.get()
     if call is not None and call.observer is not None:
         call.observer.waited(reason, seconds)
+
+
+class TrackedCalls:
+    """What the API calls made in a `Workspace.track_calls` block have sent so far.
+
+    Read it during the block or after it, in particular after the block was cancelled:
+    `may_have_applied` tells a write whose request may have taken effect (it began to leave
+    this host, and no answer said it was not applied) from one that was still waiting (at
+    the back-off gate, the rate limiter, for a connection or a token) or was refused. Calls
+    made by tasks started inside the block count too; calls of other Workspaces do not.
+    """
+
+    __slots__ = ("_owner", "_states")
+
+    def __init__(self, owner: object) -> None:
+        self._owner = owner
+        self._states: list[CallState] = []
+
+    @property
+    def calls(self) -> int:
+        """How many API calls were begun (one per call, however many attempts it made)."""
+        return len(self._states)
+
+    @property
+    def sent(self) -> bool:
+        """True when a request of any call began to leave this host (writes and reads)."""
+        return any(
+            state.sent or (state.in_flight is not None and state.in_flight.sent)
+            for state in self._states
+        )
+
+    @property
+    def may_have_applied(self) -> bool:
+        """True when a write may have taken effect (its request left, and no answer rules it out).
+
+        Answers that do not rule it out: none yet, a 2xx, a 500, 502 or 504.
+        """
+        return any(state.may_have_applied for state in self._states)
+
+    @property
+    def idempotency_tokens(self) -> tuple[str, ...]:
+        """The idempotency tokens the calls carried, in the order the calls began."""
+        return tuple(state.token for state in self._states if state.token is not None)
+
+    def __repr__(self) -> str:
+        return (
+            f"TrackedCalls(calls={self.calls}, sent={self.sent}, "
+            f"may_have_applied={self.may_have_applied})"
+        )
+
+
+_TRACKERS: Final[ContextVar[tuple[TrackedCalls, ...]]] = ContextVar(
+    "databricks_jobs_call_trackers", default=()
+)
+
+
+@contextlib.contextmanager
+def track_calls(owner: object) -> Iterator[TrackedCalls]:
+    """Within this block (and tasks started in it), record the calls `owner` makes."""
+    tracker = TrackedCalls(owner)
+    entered = _TRACKERS.set((*_TRACKERS.get(), tracker))
+    try:
+        yield tracker
+    finally:
+        _TRACKERS.reset(entered)
+
+
+def register_call(owner: object, state: CallState) -> None:
+    """Show a call `owner` begins to the trackers of this context that follow `owner`."""
+    for tracker in _TRACKERS.get():
+        if tracker._owner is owner:
+            tracker._states.append(state)
 
 
 @contextlib.contextmanager

@@ -25,6 +25,7 @@ from ._config import Config, PoolLimits, Timeouts, resolve_config
 from ._http import DEFAULT_MAX_RESPONSE_BYTES, HttpClient, TransportChoice
 from ._limits import RateLimits
 from ._retry import RetryPolicy
+from ._sending import TrackedCalls
 from ._telemetry import Telemetry
 from ._types import JSONObject, QueryValue
 
@@ -277,6 +278,36 @@ class Workspace:
         """
         with capture_requests() as captured:
             yield captured
+
+    @contextlib.contextmanager
+    def track_calls(self) -> Iterator[TrackedCalls]:
+        """Record what the calls made in this block send, to read even after a cancellation.
+
+        When a block that triggers a run is cancelled (the caller of a web handler went
+        away), the cancellation says nothing of how far the trigger got. The yielded
+        `TrackedCalls` does: `may_have_applied` is False when the trigger was still waiting
+        (at the back-off gate, the rate limiter, for a connection) or was refused, so no run
+        can have started; True when its request began to leave, so the run may exist: send
+        the same request again with the same idempotency token to learn which.
+
+        ```python
+        import anyio
+
+        from databricks_jobs import Workspace
+        from databricks_jobs.models import JobSettings
+
+        async with Workspace.from_env() as ws:
+            job_id = await ws.jobs.create(JobSettings(name="nightly"))
+            started = None
+            with anyio.move_on_after(5), ws.track_calls() as calls:
+                started = await ws.jobs.run_now(job_id, idempotency_token="order-42")
+            if started is None and calls.may_have_applied:
+                # Cut short after the request left: the token finds the run it started.
+                started = await ws.jobs.run_now(job_id, idempotency_token="order-42")
+        ```
+        """
+        with self._api.track_calls() as tracked:
+            yield tracked
 
     async def __aenter__(self) -> Self:
         self._http.check_usable()  # closed, or another event loop's: refused here, at once

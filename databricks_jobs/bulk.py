@@ -380,7 +380,12 @@ class FinishedRun:
         return self.outcome is not None and self.outcome.succeeded
 
 
-_TRANSIENT = (_errors.TransportError, _errors.ServerError, _errors.TooManyRequests)
+_TRANSIENT = (
+    _errors.TransportError,
+    _errors.ServerError,
+    _errors.TooManyRequests,
+    _errors.RateBudgetExhausted,
+)
 """Errors `wait` outlives: it reads again next cycle."""
 _CLIENT_UNUSABLE = (_errors.ClientClosedError, _errors.EventLoopError)
 """Errors of the Workspace, not of a run: `wait` raises them (after what finished)."""

@@ -15,6 +15,7 @@ from .._config import Seconds
 from .._errors import (
     DatabricksError,
     InvalidParameterValue,
+    RateBudgetExhausted,
     RunFailed,
     ServerError,
     SpecError,
@@ -63,7 +64,7 @@ logger = logging.getLogger("databricks_jobs.wait")
 BASE: Final = "/api/2.2/jobs/runs"
 RUNS_PAGE_LIMIT: Final = (1, 25)
 _MULTI_TASK_OUTPUT = ("multiple tasks", "multi-task", "multitask")
-_TRANSIENT: Final = (TransportError, ServerError, TooManyRequests)
+_TRANSIENT: Final = (TransportError, ServerError, TooManyRequests, RateBudgetExhausted)
 """Errors a wait outlives: it reads again after the next pause, until its deadline."""
 
 

@@ -231,14 +231,16 @@ class Emulator:
         burst: float = 1.0,
         path: str | None = None,
         method: str | None = None,
+        message: str | None = None,
     ) -> Throttle:
         """Refuse requests beyond `rate` per clock second (bursts up to `burst`) with 429.
 
         The 429 is ``REQUEST_LIMIT_EXCEEDED`` with a ``Retry-After`` header saying when a
-        request would pass. Time is the emulator's clock, so a virtual clock refills the
-        bucket only when it moves.
+        request would pass, and `message` as its text (the service's "Too many requests..."
+        when None). Time is the emulator's clock, so a virtual clock refills the bucket only
+        when it moves.
         """
-        rule = Throttle(rate, burst, path, method)
+        rule = Throttle(rate, burst, path, method, message=message)
         with self._lock:
             self.throttles.append(rule)
         return rule
@@ -276,13 +278,14 @@ class Emulator:
         kind: str | None = rule.kind if rule is not None else None
         response: EmulatorResponse | None = None
         with self._lock:
-            wait = self._throttled(request) if rule is None else None
-            if wait is not None:
+            throttled = self._throttled(request) if rule is None else None
+            if throttled is not None:
                 kind = "throttled"
+                throttle, wait = throttled
                 response = error_response(
                     429,
                     "REQUEST_LIMIT_EXCEEDED",
-                    "Too many requests. Please wait a moment and try again.",
+                    throttle.message or "Too many requests. Please wait a moment and try again.",
                     request_id=rid,
                     headers=[("retry-after", retry_after_header(wait))],
                 )
@@ -305,13 +308,13 @@ class Emulator:
             return Reply(response, stall=rule.delay)
         return Reply(response)
 
-    def _throttled(self, request: EmulatorRequest) -> float | None:
+    def _throttled(self, request: EmulatorRequest) -> tuple[Throttle, float] | None:
         now = self.clock.now()
         for throttle in self.throttles:
             if throttle.applies_to(request.method, request.path):
                 wait = throttle.take(now)
                 if wait is not None:
-                    return wait
+                    return throttle, wait
         return None
 
     def _log(

@@ -71,6 +71,12 @@ _GATEWAY_TIMEOUT_HTML = (
 )
 ERROR_STATUSES: Final = {"429": 429, "500": 500, "502": 502, "503": 503, "504": 504}
 """The fault kinds that answer with an error status, and the status."""
+_JSON_ERROR_CODES: Final = {
+    "429": "REQUEST_LIMIT_EXCEEDED",
+    "500": "INTERNAL_ERROR",
+    "503": "TEMPORARILY_UNAVAILABLE",
+}
+"""The error kinds answered with a JSON error body, and its default ``error_code``."""
 APPLYING_KINDS: Final = frozenset({"500", "502", "504"})
 """Error kinds that may take effect first (`FaultRule.applied`): a 429 or 503 never did."""
 
@@ -91,7 +97,10 @@ class FaultRule:
     `applied` is set on a ``500``, ``502`` or ``504``: then the request takes effect first and
     its answer is replaced, as when a gateway gives up while the service works.
     `error_code` makes the answer a JSON error body with that ``error_code`` whatever the
-    status (a 502 that says ``TEMPORARILY_UNAVAILABLE``: a misleading body).
+    status (a 502 that says ``TEMPORARILY_UNAVAILABLE``: a misleading body). `message`
+    replaces the text of a JSON error body (a 429 that says the whole workspace's limit was
+    hit: ``"Workspace 1234 exceeded the concurrent limit of 60 requests."``); a ``502`` or
+    ``504`` (HTML bodies) takes it only with an `error_code`.
 
     The page faults answer a request normally, then bend its page token:
     ``repeat_page_token`` names the page just read as the next one (only requests that
@@ -111,6 +120,7 @@ class FaultRule:
     injected: int = 0
     error_code: str | None = dataclasses.field(default=None, kw_only=True)
     applied: bool = dataclasses.field(default=False, kw_only=True)
+    message: str | None = dataclasses.field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
         if self.kind not in _KINDS:
@@ -125,6 +135,15 @@ class FaultRule:
         if self.error_code is not None and self.kind not in ERROR_STATUSES:
             raise ValueError(
                 f"error_code needs a fault kind of {sorted(ERROR_STATUSES)}, not {self.kind!r}"
+            )
+        json_body = self.kind in _JSON_ERROR_CODES or (
+            self.kind in ERROR_STATUSES and self.error_code is not None
+        )
+        if self.message is not None and not json_body:
+            raise ValueError(
+                f"message needs a fault kind of {sorted(_JSON_ERROR_CODES)}, or "
+                f"{sorted(set(ERROR_STATUSES) - set(_JSON_ERROR_CODES))} with an "
+                f"error_code, not {self.kind!r}"
             )
         if self.kind in MALFORMED_TOKEN_ANSWERS and self.path is None:
             self.path = TOKEN_PATH
@@ -186,6 +205,7 @@ class Faults:
         retry_after: float | None = None,
         error_code: str | None = None,
         applied: bool = False,
+        message: str | None = None,
     ) -> FaultRule:
         """Add a rule (checked in the order added) and return it."""
         rule = FaultRule(
@@ -198,6 +218,7 @@ class Faults:
             retry_after,
             error_code=error_code,
             applied=applied,
+            message=message,
         )
         self.rules.append(rule)
         return rule
@@ -324,11 +345,12 @@ def fault_response(rule: FaultRule, request_id: str) -> EmulatorResponse:
     if rule.retry_after is not None:
         # HTTP allows whole seconds only: a fraction is rounded up, as a server would.
         headers.append(("retry-after", str(max(0, math.ceil(rule.retry_after)))))
-    if rule.error_code is not None:
+    if rule.error_code is not None or rule.message is not None:
+        code = rule.error_code or _JSON_ERROR_CODES[rule.kind]
         return error_response(
             ERROR_STATUSES[rule.kind],
-            rule.error_code,
-            f"Injected {rule.kind} with error code {rule.error_code}.",
+            code,
+            rule.message or f"Injected {rule.kind} with error code {code}.",
             request_id=request_id,
             headers=headers,
         )

@@ -13,7 +13,9 @@ class Throttle:
     """A token bucket: `rate` requests per clock second, bursts up to `burst`.
 
     It applies to requests whose path contains `path` (all when None) and whose method is
-    `method` (all when None). `refused` counts the requests it turned away.
+    `method` (all when None). `refused` counts the requests it turned away. `message` is the
+    text of its 429 (None: the service's "Too many requests..."), for example one that says
+    the whole workspace's limit was hit.
     """
 
     rate: float
@@ -21,6 +23,7 @@ class Throttle:
     path: str | None = None
     method: str | None = None
     refused: int = 0
+    message: str | None = field(default=None, kw_only=True)
     _tokens: float | None = field(default=None, repr=False)
     _at: float = field(default=0.0, repr=False)
 

@@ -156,6 +156,38 @@ def test_rule_validation() -> None:
         emulator.faults.add("418")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="rate"):
         emulator.faults.add("500", rate=1.5)
+    with pytest.raises(ValueError, match="message"):
+        emulator.faults.add("502", message="an HTML body has no message")
+    with pytest.raises(ValueError, match="message"):
+        emulator.faults.add("drop_after", message="no body at all")
+    emulator.faults.add("502", error_code="BAD_GATEWAY", message="a JSON body has one")
+
+
+WORKSPACE_WIDE = "Workspace 1234 exceeded the concurrent limit of 60 requests."
+
+
+async def test_an_error_fault_with_a_message(client: httpx.AsyncClient, emulator: Emulator) -> None:
+    emulator.faults.next("429", path="jobs/list", retry_after=3, message=WORKSPACE_WIDE)
+    emulator.faults.next("503", path="jobs/list", message="Down for maintenance.")
+    throttled = await client.get("/api/2.2/jobs/list")
+    down = await client.get("/api/2.2/jobs/list")
+    assert throttled.status_code == 429
+    assert throttled.json()["error_code"] == "REQUEST_LIMIT_EXCEEDED"
+    assert throttled.json()["message"] == WORKSPACE_WIDE
+    assert throttled.headers["retry-after"] == "3"
+    assert down.status_code == 503
+    assert down.json()["error_code"] == "TEMPORARILY_UNAVAILABLE"
+    assert down.json()["message"] == "Down for maintenance."
+
+
+async def test_a_throttle_with_a_message(
+    local_api: Api, emulator: Emulator, clock: VirtualClock
+) -> None:
+    emulator.throttle(1, path="jobs/list", message=WORKSPACE_WIDE)
+    assert (await local_api.get("/api/2.2/jobs/list")).status_code == 200
+    refused = await local_api.get("/api/2.2/jobs/list")
+    assert refused.status_code == 429
+    assert refused.json()["message"] == WORKSPACE_WIDE
 
 
 async def test_throttle_refuses_beyond_the_rate_on_the_clock(

@@ -5,7 +5,9 @@ write that is not safe to repeat raises `OutcomeUnknown` (the `RequestTimeout` a
 cause), because it may have been applied; a safe one raises the `RequestTimeout` with
 ``request_sent`` True. Cut while it still waited (at the back-off gate, the rate limiter,
 the token fetch), nothing left: ``request_sent`` is False and the request never reached the
-server. Each under aiohttp on asyncio, httpx on asyncio and httpx on trio, over loopback.
+server. A call whose wait at the gate or the limiter would outlast the deadline is refused at
+once (`RateBudgetExhausted`), never sent. Each under aiohttp on asyncio, httpx on asyncio and
+httpx on trio, over loopback.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pytest
 from databricks_jobs import (
     OutcomeUnknown,
     PoolLimits,
+    RateBudgetExhausted,
     RateLimited,
     RateLimits,
     RequestTimeout,
@@ -76,28 +79,65 @@ async def test_cut_after_sending_a_safe_request_is_a_timeout_that_was_sent(
 
 async def test_cut_at_the_back_off_gate_was_never_sent(anyio_backend: str, transport: str) -> None:
     emulator = Emulator(VirtualClock())
-    emulator.faults.next("429", path="jobs/list", retry_after=30)
-    async with emulator.serve() as url, workspace(url, transport, retry=RetryPolicy.never()) as ws:
+    emulator.faults.next("429", path="jobs/create", retry_after=30)
+    # The pause is capped at 0.1 s of a clock that stands: within the deadline, never over.
+    retry = RetryPolicy(attempts=1, max_retry_after=0.1)
+    async with emulator.serve() as url, workspace(url, transport, retry=retry) as ws:
         with pytest.raises(RateLimited):
-            await ws.jobs.list().to_list()  # closes the gate for 30 s of a clock that stands
+            await ws.jobs.create(two_task_job())  # closes the gate of jobs/create
         with pytest.raises(RequestTimeout) as caught:
             await ws.jobs.create(two_task_job())
     assert caught.value.phase == "total"
     assert caught.value.request_sent is False  # waiting at the gate: nothing left
     assert not caught.value.may_have_applied
     assert "0 attempts sent" in str(caught.value)
-    assert emulator.requests_to("jobs/create") == []
+    assert len(emulator.requests_to("jobs/create")) == 1  # the 429 only
+
+
+async def test_a_gate_closed_past_the_deadline_refuses_at_once(
+    anyio_backend: str, transport: str
+) -> None:
+    emulator = Emulator(VirtualClock())
+    emulator.faults.next("429", path="jobs/create", retry_after=30)
+    async with emulator.serve() as url, workspace(url, transport, retry=RetryPolicy.never()) as ws:
+        with pytest.raises(RateLimited):
+            await ws.jobs.create(two_task_job())  # closes the gate of jobs/create for 30 s
+        with pytest.raises(RateBudgetExhausted) as caught:
+            await ws.jobs.create(two_task_job())
+    assert caught.value.request_sent is False
+    assert not caught.value.may_have_applied
+    assert caught.value.endpoint == "jobs/create"
+    assert caught.value.retry_after == 30.0  # the clock stands: the whole pause is ahead
+    assert 0 < caught.value.time_left <= TOTAL  # type: ignore[operator]
+    assert len(emulator.requests_to("jobs/create")) == 1  # the 429 only
 
 
 async def test_cut_at_the_rate_limiter_was_never_sent(anyio_backend: str, transport: str) -> None:
     emulator = Emulator(VirtualClock())
+    limits = RateLimits(per_endpoint={"jobs/create": 10})  # a burst of 10, then 0.1 s apart
+    async with emulator.serve() as url, workspace(url, transport, rate_limits=limits) as ws:
+        for _ in range(10):
+            await ws.jobs.create(two_task_job())  # the burst of this second
+        with pytest.raises(RequestTimeout) as caught:
+            await ws.jobs.create(two_task_job())  # waits 0.1 s of a clock that stands
+    assert caught.value.request_sent is False
+    assert not isinstance(caught.value, OutcomeUnknown)
+    assert len(emulator.requests_to("jobs/create")) == 10
+
+
+async def test_a_slot_past_the_deadline_is_refused_at_once(
+    anyio_backend: str, transport: str
+) -> None:
+    emulator = Emulator(VirtualClock())
     limits = RateLimits(per_endpoint={"jobs/create": 1})
     async with emulator.serve() as url, workspace(url, transport, rate_limits=limits) as ws:
         await ws.jobs.create(two_task_job())  # the one request of this second
-        with pytest.raises(RequestTimeout) as caught:
-            await ws.jobs.create(two_task_job())  # waits a second of a clock that stands
+        with pytest.raises(RateBudgetExhausted) as caught:
+            await ws.jobs.create(two_task_job())  # its slot is 1 s away; 0.3 s are left
     assert caught.value.request_sent is False
-    assert not isinstance(caught.value, OutcomeUnknown)
+    assert not caught.value.may_have_applied  # a create that was never sent created nothing
+    assert caught.value.retry_after == 1.0
+    assert "client-side rate budget is exhausted" in str(caught.value)
     assert len(emulator.requests_to("jobs/create")) == 1
 
 
