@@ -317,6 +317,20 @@ class ApiClient:
             raise OutcomeUnknown(request.method, path, timeout) from timeout
         raise timeout
 
+    async def pause(self, seconds: float) -> None:
+        """Sleep on the clock between the calls of a longer operation (a wait's polls).
+
+        Closing the client ends the pause at once with `ClientClosedError`, as it ends the
+        calls waiting at the gate or the limiter: a wait sleeping between two polls does not
+        outlive its Workspace by a polling interval.
+        """
+        self.http.check_usable()
+        with self._in_flight.track(None, CallState(token=None, write=False)) as pausing:
+            await self.clock.sleep(seconds)
+        if pausing.closed:
+            await anyio.lowlevel.checkpoint_if_cancelled()  # the caller's own cancel wins
+            raise ClientClosedError()
+
     @contextlib.contextmanager
     def track_calls(self) -> Iterator[TrackedCalls]:
         """Record what the calls of this client made in this block (see `TrackedCalls`)."""

@@ -36,7 +36,7 @@ import anyio.lowlevel
 import attrs
 
 from ._clock import Clock
-from ._errors import RateBudgetExhausted
+from ._errors import ConfigError, RateBudgetExhausted
 from ._sending import report_wait
 
 __all__ = [
@@ -71,24 +71,33 @@ def endpoint_of(path: str) -> str:
     return _NUMBER.sub("/*", _VERSION.sub("", path)).strip("/")
 
 
-def _rate(value: float | None) -> float | None:
+def _rate(value: float | None, *, name: str = "default") -> float | None:
     if value is None:
         return None
-    rate = float(value)
+    try:
+        rate = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        rate = math.nan
     if not rate > 0:
-        raise ValueError(
-            f"a rate limit must be a positive number of requests per second, got {value!r}"
+        raise ConfigError(
+            f"the rate limit {name} must be a positive number of requests per second or None, "
+            f"got {value!r}"
         )
     return rate
 
 
 def _rates(value: Mapping[str, float | None]) -> Mapping[str, float | None]:
-    return {str(key): _rate(rate) for key, rate in value.items()}
+    if not isinstance(value, Mapping):
+        raise ConfigError(
+            "per_endpoint must map endpoints (such as 'jobs/run-now') to requests per second, "
+            f"got {type(value).__name__}"
+        )
+    return {str(key): _rate(rate, name=f"for {key!r}") for key, rate in value.items()}
 
 
 def _max_waiting(instance: object, attribute: attrs.Attribute[int | None], value: object) -> None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-        raise ValueError(f"max_waiting must be None or an integer of 0 or more, got {value!r}")
+        raise ConfigError(f"max_waiting must be None or an integer of 0 or more, got {value!r}")
 
 
 @attrs.frozen(kw_only=True)

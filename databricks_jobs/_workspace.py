@@ -21,7 +21,7 @@ from ._auth import (
     TokenProvider,
 )
 from ._clock import Clock, SystemClock
-from ._config import Config, PoolLimits, Timeouts, resolve_config
+from ._config import Config, PoolLimits, Seconds, Timeouts, resolve_config
 from ._http import DEFAULT_MAX_RESPONSE_BYTES, HttpClient, TransportChoice
 from ._limits import RateLimits
 from ._retry import RetryPolicy
@@ -246,6 +246,18 @@ class Workspace:
         `idempotent` overrides it: True marks the request safe to repeat, False not.
         """
         return await self._api.call(method, path, query=query, body=body, idempotent=idempotent)
+
+    async def sleep(self, seconds: Seconds) -> None:
+        """Wait on the Workspace's clock; closing the Workspace ends the wait at once.
+
+        For your own polling loops, as `runs.wait` and `bulk.wait` use it between polls: the
+        sleep raises `ClientClosedError` when `aclose` runs (or at once on a closed
+        Workspace), so a loop never outlives its Workspace by a polling interval. On a
+        `VirtualClock` it returns as soon as simulated time has moved on.
+        """
+        from .resources._common import argument_seconds
+
+        await self._api.pause(argument_seconds(seconds, name="seconds"))
 
     def prepare_request(
         self,

@@ -457,7 +457,7 @@ async def wait(
                 f"{len(pending)} runs did not finish in time: {list(pending)[:10]}"
             )
         pause = interval if deadline is None else min(interval, deadline - now)
-        await clock.sleep(pause)
+        await ws.sleep(pause)  # ends at once when the Workspace closes
 
 
 async def _read_if_finished(

@@ -394,9 +394,9 @@ class Triggers:
 class LongPolls:
     """The long polls in progress (``GET /runs/{run_id}?wait=``), so shutdown ends them.
 
-    Closing the Workspace cuts its calls, but a wait sleeping between two polls is not
-    in a call: it would notice only at its next poll, up to half a minute later. At
-    shutdown `close` cancels them all; each answers 503 at once.
+    Closing the Workspace ends its waits too, but shutdown closes it only after the
+    triggers already sent have had their grace period; long polls need no grace. At
+    shutdown `close` cancels them first; each answers 503 at once.
     """
 
     def __init__(self) -> None:

@@ -378,7 +378,7 @@ class Runs:
                 pause = interval * random.uniform(0.9, 1.1)
                 if deadline is not None:
                     pause = min(pause, deadline - now)
-                await clock.sleep(pause)
+                await self._api.pause(pause)  # ends at once when the Workspace closes
                 interval = min(ceiling, interval * 1.5)
 
     async def _poll(self, run_id: int) -> Run:

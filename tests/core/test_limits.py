@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from collections.abc import Awaitable, Callable
 
 import anyio
@@ -14,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from databricks_jobs import (
+    ConfigError,
     RateBudgetExhausted,
     RateLimited,
     RateLimits,
@@ -54,6 +56,27 @@ def test_rate_limits_configuration() -> None:
     assert unlimited.for_endpoint("jobs/run-now") is None
     with pytest.raises(ValueError, match="positive"):
         RateLimits(default=0)
+
+
+@pytest.mark.parametrize(
+    ("build", "named"),
+    [
+        (lambda: RateLimits(default=0), "rate limit default"),
+        (lambda: RateLimits(default=float("nan")), "rate limit default"),
+        (lambda: RateLimits(default="fast"), "rate limit default"),  # type: ignore[arg-type]
+        (lambda: RateLimits(default=True), "rate limit default"),
+        (lambda: RateLimits(per_endpoint={"jobs/run-now": -5}), "for 'jobs/run-now'"),
+        (lambda: RateLimits(per_endpoint={"jobs/list": "x"}), "for 'jobs/list'"),  # type: ignore[dict-item]
+        (lambda: RateLimits(per_endpoint=[("jobs/list", 5)]), "per_endpoint must map"),  # type: ignore[arg-type]
+        (lambda: RateLimits(max_waiting=-1), "max_waiting"),
+        (lambda: RateLimits(max_waiting=True), "max_waiting"),
+    ],
+)
+def test_bad_rate_limits_are_config_errors_naming_what_is_wrong(
+    build: Callable[[], object], named: str
+) -> None:
+    with pytest.raises(ConfigError, match=re.escape(named)):
+        build()
 
 
 @pytest.mark.anyio

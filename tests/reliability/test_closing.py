@@ -20,8 +20,10 @@ from databricks_jobs import (
     OutcomeUnknown,
     PoolLimits,
     RateLimits,
+    SpecError,
     VirtualClock,
     Workspace,
+    bulk,
 )
 from databricks_jobs.testing import Emulator
 
@@ -201,3 +203,44 @@ async def test_closing_twice_and_at_once_is_harmless(emulator: Emulator, transpo
             async with ws:
                 pass
         assert open_aiohttp_sessions() == 0
+
+
+async def test_waits_sleeping_between_polls_end_at_once(emulator: Emulator, transport: str) -> None:
+    """`runs.wait`, `bulk.wait` and `ws.sleep` do not outlive their Workspace by a poll.
+
+    The clock never moves by itself, so a sleep that closing did not end would never end
+    (the bounded `until` then fails the test); nothing is sent after the close.
+    """
+    async with emulator.serve() as url:
+        clock = VirtualClock(auto_advance=False)
+        ws = workspace(url, transport, clock=clock)
+        job_id = await ws.jobs.create(two_task_job())
+        first, second = (
+            (await ws.jobs.run_now(job_id)).run_id,
+            (await ws.jobs.run_now(job_id)).run_id,
+        )
+        outcomes: Outcomes = {}
+        run = recorder(outcomes)
+
+        async def waiting_in_bulk() -> object:
+            return [finished async for finished in bulk.wait(ws, [first, second], poll=30)]
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(run, "runs.wait", lambda: ws.runs.wait(first, poll=30))
+            tg.start_soon(run, "bulk.wait", waiting_in_bulk)
+            tg.start_soon(run, "ws.sleep", lambda: ws.sleep(3600))
+            await until(lambda: clock.sleepers == 3)
+            requests = len(emulator.requests)
+            await ws.aclose()
+            await until(lambda: len(outcomes) == 3)
+        assert all(isinstance(error, ClientClosedError) for error in outcomes.values()), outcomes
+        assert clock.now() == 0  # ended by the close, not by time passing
+        assert len(emulator.requests) == requests
+        with pytest.raises(ClientClosedError):
+            await ws.sleep(1)
+
+
+async def test_sleep_refuses_a_bad_duration(emulator: Emulator, transport: str) -> None:
+    async with emulator.serve() as url, workspace(url, transport) as ws:
+        with pytest.raises(SpecError, match="seconds"):
+            await ws.sleep(-1)
