@@ -38,7 +38,7 @@ from ._errors import (
 )
 from ._http import HttpClient
 from ._inflight import InFlight
-from ._limits import BackoffGate, Gate, Limiter, RateLimiter, RateLimits, endpoint_of
+from ._limits import RateBudget, endpoint_of
 from ._pagination import Paginator, collect_pages
 from ._retry import RetryPolicy, retry_after
 from ._sending import CURRENT_CALL, CallState, TrackedCalls, register_call, track_calls
@@ -130,10 +130,8 @@ class ApiClient:
         retry: RetryPolicy,
         clock: Clock,
         total_timeout: float | None,
-        rate_limits: RateLimits | None = None,
+        budget: RateBudget,
         debug_headers: bool = False,
-        limiter: Limiter | None = None,
-        gate: Gate | None = None,
         telemetry: Telemetry | None = None,
     ) -> None:
         self.http = http
@@ -142,10 +140,9 @@ class ApiClient:
         self.clock = clock
         self.total_timeout = total_timeout
         self.debug_headers = debug_headers
-        # The local budget and gate; a shared implementation (one budget for many
-        # processes) replaces them through `limiter` and `gate`.
-        self.limiter: Limiter = limiter or RateLimiter(rate_limits or RateLimits(), clock)
-        self.gate: Gate = gate or BackoffGate(clock)
+        # The rate limits and the back-off gate: this process's own (`LocalBudget`) or one
+        # budget shared by many processes; the Workspace chooses.
+        self.budget = budget
         self._in_flight = InFlight()
         self.telemetry = telemetry or Telemetry()
 
@@ -269,8 +266,8 @@ class ApiClient:
         async def attempt() -> JSONObject:
             record = state.begin(request)
             try:
-                await self.gate.wait_open(endpoint)
-                await self.limiter.acquire(endpoint)
+                await self.budget.wait_open(endpoint)
+                await self.budget.acquire(endpoint)
                 return await self._send_once(request, state, endpoint)
             except Exception:
                 # Not for cancellation: a deadline reads the attempt it cut as still in flight.
@@ -413,7 +410,7 @@ class ApiClient:
                 # The service's limits are per endpoint: a 429 pauses the endpoint it came
                 # from, unless its message says the whole workspace's limit was hit.
                 advised = error.retry_after if error.retry_after is not None else _DEFAULT_PAUSE
-                await self.gate.pause(
+                await self.budget.pause(
                     endpoint,
                     min(advised, self.retry.max_retry_after),
                     workspace_wide=error.workspace_wide,

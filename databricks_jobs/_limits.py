@@ -14,8 +14,10 @@ nothing; so does one that finds `RateLimits.max_waiting` calls already waiting. 
 left is read from the caller's cancel scopes (`time_left`), which hold the Workspace's total
 timeout and any deadline of the caller's own.
 
-`Limiter` and `Gate` are what `_api` needs of the two: a second implementation (a budget
-shared through Redis by many processes) slots in behind the same methods.
+`Limiter` and `Gate` are what `_api` needs of the two, and a `RateBudget` is both: the
+Workspace hands `_api` either a `LocalBudget` (the limiter and gate of this process) or one
+bound from a `SharedBudget` (``databricks_jobs.shared.RedisBudget``: one budget for every
+process with the same key), which slots in behind the same methods.
 
 Default limits follow the published per-workspace limits of the Jobs API (20 requests per
 second for create, run-now and runs/submit; 100 for runs/get) and use 30 for everything
@@ -25,6 +27,7 @@ else. Raise them (or use `RateLimits.unlimited()`) where your workspace allows m
 from __future__ import annotations
 
 import collections
+import contextlib
 import functools
 import math
 import re
@@ -42,10 +45,14 @@ from ._sending import report_wait
 __all__ = [
     "DEFAULT_ENDPOINT_LIMITS",
     "BackoffGate",
+    "BoundBudget",
     "Gate",
     "Limiter",
+    "LocalBudget",
+    "RateBudget",
     "RateLimiter",
     "RateLimits",
+    "SharedBudget",
     "endpoint_of",
     "time_left",
 ]
@@ -284,6 +291,50 @@ class Gate(Protocol):
     async def pause(self, endpoint: str, seconds: float, *, workspace_wide: bool) -> None:
         """Hold `endpoint` (or every endpoint) back for `seconds` from now."""
         ...
+
+
+class RateBudget(Limiter, Gate, Protocol):
+    """A Workspace's rate budget: a `Limiter` and a `Gate` together (local or shared)."""
+
+
+class BoundBudget(RateBudget, Protocol):
+    """A shared budget bound to one Workspace: its connection opens with the Workspace."""
+
+    def connect(self) -> contextlib.AbstractAsyncContextManager[None]:
+        """Open the connection to the shared store for as long as the Workspace is entered."""
+        ...
+
+
+class SharedBudget(Protocol):
+    """A rate budget shared by many processes (``databricks_jobs.shared.RedisBudget``).
+
+    The Workspace binds it to its normalised host, its `RateLimits` and its clock; the
+    budget may refuse a clock it cannot honour (a `ConfigError`).
+    """
+
+    def bind(self, *, host: str, limits: RateLimits, clock: Clock) -> BoundBudget:
+        """The budget of one Workspace (see the class)."""
+        ...
+
+
+class LocalBudget:
+    """The budget of one process: a `RateLimiter` and a `BackoffGate` on the Workspace clock."""
+
+    def __init__(self, limits: RateLimits, clock: Clock) -> None:
+        self.limiter = RateLimiter(limits, clock)
+        self.gate = BackoffGate(clock)
+
+    async def acquire(self, endpoint: str) -> None:
+        """See `RateLimiter.acquire`."""
+        await self.limiter.acquire(endpoint)
+
+    async def wait_open(self, endpoint: str) -> None:
+        """See `BackoffGate.wait_open`."""
+        await self.gate.wait_open(endpoint)
+
+    async def pause(self, endpoint: str, seconds: float, *, workspace_wide: bool) -> None:
+        """See `BackoffGate.pause`."""
+        self.gate.close_for(endpoint, seconds, workspace_wide=workspace_wide)
 
 
 class RateLimiter:

@@ -12,6 +12,10 @@ applied. A 429 that means "the job already has its maximum of active runs"
 client's own rate limits (`RateBudgetExhausted`): sending again at once would be refused
 again, and waiting for the slot is what the call's deadline ruled out.
 
+A throttling 429 is retried until the time budget runs out, whatever the number of attempts:
+the service did not apply the request, and the official SDK also retries it until its
+timeout. Only the other failures count towards `RetryPolicy.attempts`.
+
 The first attempt runs outside tenacity, in the caller (`retry_after` takes over after it
 fails): a call that succeeds at once pays nothing for the retry machinery. Waits go through
 the Workspace's clock, so a `VirtualClock` makes them instant in tests.
@@ -46,7 +50,7 @@ from ._errors import (
 )
 from ._sending import status_may_have_applied
 
-__all__ = ["Decision", "RetryPolicy", "decide", "retry_after"]
+__all__ = ["Decision", "RetryPolicy", "decide", "retry_after", "throttled"]
 
 logger = logging.getLogger("databricks_jobs.retry")
 T = TypeVar("T")
@@ -88,7 +92,11 @@ class RetryPolicy:
     """How requests are retried. Times are seconds (numbers or `timedelta`).
 
     Gives up after `attempts` attempts or when the next wait would end past `budget`
-    seconds since the first attempt, whichever comes first. Waits grow exponentially from
+    seconds since the first attempt, whichever comes first. Throttling answers (429
+    `RateLimited`: the request was not applied) do not count towards `attempts`: they are
+    retried, after the advised wait (at least `initial_backoff`, so that a server advising
+    0 s is not called in a tight loop), until the budget runs out. ``attempts=1`` (`never`)
+    turns every retry off, throttling included. Waits grow exponentially from
     `initial_backoff` to `max_backoff` with up to `jitter` seconds of random jitter; an
     advised ``Retry-After`` is honoured up to `max_retry_after`.
     """
@@ -180,19 +188,25 @@ async def retry_after(
     if decision is Decision.FAIL or policy.attempts == 1:
         raise failed
     pending: DatabricksError | None = failed
+    counted = _CountedAttempts()
 
     async def again() -> T:
         # The first failure is replayed to tenacity so it waits before the second attempt.
         nonlocal pending
         if pending is not None:
             error, pending = pending, None
+            counted.saw(error)
             raise error
-        return await attempt()
+        try:
+            return await attempt()
+        except DatabricksError as error:
+            counted.saw(error)
+            raise
 
     started = clock.now()
     retrying = tenacity.AsyncRetrying(
         sleep=clock.sleep,
-        stop=tenacity.stop_after_attempt(policy.attempts) | _StopAtBudget(clock, started, policy),
+        stop=_StopAfterAttempts(counted, policy.attempts) | _StopAtBudget(clock, started, policy),
         wait=_Wait(policy),
         retry=tenacity.retry_if_exception(
             lambda e: decide(e, safe=safe, policy=policy) is Decision.RETRY
@@ -210,6 +224,34 @@ async def retry_after(
             raise OutcomeUnknown(method, path, exc) from exc
         raise
     raise AssertionError("unreachable: tenacity ends by returning or raising")  # pragma: no cover
+
+
+def throttled(error: BaseException) -> bool:
+    """Whether `error` is a throttling 429: refused before it was applied, retried freely."""
+    return isinstance(error, RateLimited) and error.status == 429
+
+
+class _CountedAttempts:
+    """How many failed attempts count towards the policy's `attempts` (not the throttled)."""
+
+    __slots__ = ("failed",)
+
+    def __init__(self) -> None:
+        self.failed = 0
+
+    def saw(self, error: BaseException) -> None:
+        if not throttled(error):
+            self.failed += 1
+
+
+class _StopAfterAttempts(tenacity.stop.stop_base):
+    """Stop after `attempts` attempts that were not throttled (a 429 is retried freely)."""
+
+    def __init__(self, counted: _CountedAttempts, attempts: int) -> None:
+        self._counted, self._attempts = counted, attempts
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> bool:
+        return self._counted.failed >= self._attempts
 
 
 class _StopAtBudget(tenacity.stop.stop_base):
@@ -233,7 +275,11 @@ class _Wait(tenacity.wait.wait_base):
         error = retry_state.outcome.exception() if retry_state.outcome else None
         advised = getattr(error, "retry_after", None)
         if isinstance(advised, int | float):
-            return min(float(advised), self._policy.max_retry_after)
+            wait = float(advised)
+            if error is not None and throttled(error):
+                # Retried until the budget: a "Retry-After: 0" must not become a tight loop.
+                wait = max(wait, self._policy.initial_backoff)
+            return min(wait, self._policy.max_retry_after)
         policy = self._policy
         exponent = min(retry_state.attempt_number - 1, 60)
         backoff = min(policy.max_backoff, policy.initial_backoff * 2.0**exponent)

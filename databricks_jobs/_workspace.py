@@ -23,7 +23,7 @@ from ._auth import (
 from ._clock import Clock, SystemClock
 from ._config import Config, PoolLimits, Seconds, Timeouts, resolve_config
 from ._http import DEFAULT_MAX_RESPONSE_BYTES, HttpClient, TransportChoice
-from ._limits import RateLimits
+from ._limits import BoundBudget, LocalBudget, RateBudget, RateLimits, SharedBudget
 from ._retry import RetryPolicy
 from ._sending import TrackedCalls
 from ._telemetry import Telemetry
@@ -45,6 +45,10 @@ class Workspace:
     then a ``.databrickscfg`` profile (see `Workspace.from_env` and `Workspace.from_profile`).
     Nothing touches the network until the first request. Use it as an async context manager,
     or call `aclose` when done; share one Workspace across tasks (one per application).
+
+    With ``shared_budget=`` (`databricks_jobs.shared.RedisBudget`) its rate limits and
+    back-off gate are shared with every process using the same budget; such a Workspace
+    connects to the store when entered, so use it as an async context manager.
 
     A Workspace belongs to the event loop it is first used or entered in; another loop gets
     `EventLoopError` (create one per ``asyncio.run``, inside the function it runs). Closing
@@ -79,6 +83,7 @@ class Workspace:
         limits: PoolLimits | None = None,
         retry: RetryPolicy | None = None,
         rate_limits: RateLimits | None = None,
+        shared_budget: SharedBudget | None = None,
         transport: TransportChoice = "auto",
         clock: Clock | None = None,
         verify: ssl.SSLContext | str | Literal[True] = True,
@@ -124,13 +129,25 @@ class Workspace:
             user_agent_extra=user_agent_extra,
             max_response_bytes=max_response_bytes,
         )
+        rate_limits = rate_limits or RateLimits()
+        rate_budget: RateBudget
+        self._shared: BoundBudget | None = None
+        if shared_budget is not None:
+            # One budget for every process with the same key (`databricks_jobs.shared`);
+            # its connection opens when the Workspace is entered.
+            rate_budget = self._shared = shared_budget.bind(
+                host=self.config.host, limits=rate_limits, clock=self.clock
+            )
+        else:
+            rate_budget = LocalBudget(rate_limits, self.clock)
+        self._shared_connection: contextlib.AsyncExitStack | None = None
         self._api = ApiClient(
             http=self._http,
             auth=self._make_auth(token_provider),
             retry=retry,
             clock=self.clock,
             total_timeout=timeouts.total,
-            rate_limits=rate_limits,
+            budget=rate_budget,
             debug_headers=self.config.debug_headers,
             telemetry=Telemetry(
                 enabled=telemetry, tracer_provider=tracer_provider, meter_provider=meter_provider
@@ -323,6 +340,12 @@ class Workspace:
 
     async def __aenter__(self) -> Self:
         self._http.check_usable()  # closed, or another event loop's: refused here, at once
+        if self._shared is not None and self._shared_connection is None:
+            # The shared budget's client lives in this task's block (a structured task group),
+            # so it opens here and closes in __aexit__, in the same task.
+            connection = contextlib.AsyncExitStack()
+            await connection.enter_async_context(self._shared.connect())
+            self._shared_connection = connection
         self._entered = True
         return self
 
@@ -332,7 +355,12 @@ class Workspace:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self.aclose()
+        try:
+            await self.aclose()
+        finally:
+            connection, self._shared_connection = self._shared_connection, None
+            if connection is not None:
+                await connection.aclose()
 
     async def aclose(self) -> None:
         """Close the HTTP client and its connections. Safe to call more than once.

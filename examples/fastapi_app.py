@@ -38,7 +38,10 @@ variables of the workspace itself:
 * ``RUNS_SERVICE_SHUTDOWN_GRACE``: seconds a trigger already sent may take to finish at
   shutdown (default 5);
 * ``RUNS_SERVICE_KEPT_TRIGGERS`` (10000) and ``RUNS_SERVICE_KEEP_SECONDS`` (600): how
-  many runs of abandoned triggers are kept for retries, and for how long.
+  many runs of abandoned triggers are kept for retries, and for how long;
+* ``REDIS_URL``: when set, every worker and replica of the service takes its rate limits
+  from one budget in that Redis (`RedisBudget`, ``pip install 'brickjobs[redis]'``), so
+  the limits above are those of all of them together (docs/shared-budget.md).
 
 Tests build the app with `create_app`, giving a factory of a `Workspace` connected to
 the local emulator (see ``tests/examples/test_fastapi_app.py``).
@@ -83,6 +86,7 @@ from databricks_jobs import (
     run_outcome,
 )
 from databricks_jobs.models import Run
+from databricks_jobs.shared import RedisBudget
 
 __all__ = [
     "CancelOnDisconnect",
@@ -119,6 +123,7 @@ class Settings:
     shutdown_grace: float = 5.0
     kept_triggers: int = 10_000
     keep_seconds: float = 600.0
+    redis_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -140,6 +145,7 @@ class Settings:
             shutdown_grace=_seconds(env, "RUNS_SERVICE_SHUTDOWN_GRACE", 5),
             kept_triggers=_count(env, "RUNS_SERVICE_KEPT_TRIGGERS", 10_000) or 0,
             keep_seconds=_seconds(env, "RUNS_SERVICE_KEEP_SECONDS", 600),
+            redis_url=env.get("REDIS_URL", "").strip() or None,
         )
 
 
@@ -190,8 +196,15 @@ def workspace_from_environment(settings: Settings | None = None) -> Workspace:
     slow workspace, and paced by the rate limits, so the workspace never has to refuse.
     """
     settings = settings or Settings.from_env()
+    shared = (
+        RedisBudget(settings.redis_url, key="runs-service")
+        if settings.redis_url
+        else None
+    )
     return Workspace.from_env(
-        timeouts=settings.timeouts, rate_limits=settings.rate_limits
+        timeouts=settings.timeouts,
+        rate_limits=settings.rate_limits,
+        shared_budget=shared,
     )
 
 

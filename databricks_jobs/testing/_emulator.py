@@ -232,15 +232,17 @@ class Emulator:
         path: str | None = None,
         method: str | None = None,
         message: str | None = None,
+        endpoint: str | None = None,
     ) -> Throttle:
         """Refuse requests beyond `rate` per clock second (bursts up to `burst`) with 429.
 
         The 429 is ``REQUEST_LIMIT_EXCEEDED`` with a ``Retry-After`` header saying when a
         request would pass, and `message` as its text (the service's "Too many requests..."
-        when None). Time is the emulator's clock, so a virtual clock refills the bucket only
-        when it moves.
+        when None). `endpoint` names one endpoint exactly (``jobs/run-now``), where `path`
+        matches any path containing it. Time is the emulator's clock, so a virtual clock
+        refills the bucket only when it moves.
         """
-        rule = Throttle(rate, burst, path, method, message=message)
+        rule = Throttle(rate, burst, path, method, message=message, endpoint=endpoint)
         with self._lock:
             self.throttles.append(rule)
         return rule

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 __all__ = ["Throttle"]
+
+_VERSION = re.compile(r"^/api/[0-9.]+/")
 
 
 @dataclass
 class Throttle:
     """A token bucket: `rate` requests per clock second, bursts up to `burst`.
 
-    It applies to requests whose path contains `path` (all when None) and whose method is
-    `method` (all when None). `refused` counts the requests it turned away. `message` is the
+    It applies to requests whose path contains `path` (all when None), whose endpoint is
+    `endpoint` (the path after ``/api/2.x/``, exactly: ``jobs/runs/get`` is not
+    ``jobs/runs/get-output``; all when None) and whose method is `method` (all when None).
+    One throttle is one budget for every client of the emulator, as the service's limits
+    are per workspace. `refused` counts the requests it turned away. `message` is the
     text of its 429 (None: the service's "Too many requests..."), for example one that says
     the whole workspace's limit was hit.
     """
@@ -24,6 +30,7 @@ class Throttle:
     method: str | None = None
     refused: int = 0
     message: str | None = field(default=None, kw_only=True)
+    endpoint: str | None = field(default=None, kw_only=True)
     _tokens: float | None = field(default=None, repr=False)
     _at: float = field(default=0.0, repr=False)
 
@@ -34,6 +41,8 @@ class Throttle:
     def applies_to(self, method: str, path: str) -> bool:
         """Return whether this throttle counts the request."""
         if self.method is not None and self.method.upper() != method.upper():
+            return False
+        if self.endpoint is not None and _VERSION.sub("", path).strip("/") != self.endpoint:
             return False
         return self.path is None or self.path in path
 

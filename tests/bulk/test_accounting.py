@@ -114,9 +114,12 @@ async def test_throttled_after_a_dropped_attempt_is_unresolved(
 ) -> None:
     job_id = handle(emulator, "POST", "/api/2.2/jobs/create", job())["job_id"]
     emulator.faults.next("stall", path="jobs/run-now", seconds=5)  # it starts; no answer
-    emulator.faults.next("429", path="jobs/run-now")
+    throttle = emulator.faults.add("429", path="jobs/run-now", retry_after=1)
     async with workspace(url, emulator, transport) as ws:
         results = await bulk.run_now(ws, [job_id], concurrency=1)
+    # 429s are retried until the time budget (120 s on the virtual clock), not for 2 attempts.
+    assert emulator.faults.injected["429"] > 2
+    emulator.faults.remove(throttle)
     assert results[0].state is ItemState.UNRESOLVED
     assert isinstance(results[0].error, RateLimited)
     check_against_the_emulator(results, emulator)

@@ -169,7 +169,8 @@ async def test_the_gate_respects_the_retry_cap(anyio_backend: str) -> None:
     throttled = httpx.Response(429, json={"message": "x"}, headers={"Retry-After": "3600"})
     routes.get("/x").mock(side_effect=[throttled, throttled, httpx.Response(200, json={})])
     routes.get("/y").respond(200, json={})
-    policy = RetryPolicy(attempts=2, max_retry_after=5, budget=60)
+    # 429s are retried until the budget: 7 s leaves room for one wait of 5 s, not two.
+    policy = RetryPolicy(attempts=2, max_retry_after=5, budget=7)
     async with mock_workspace(routes, clock=clock, retry=policy) as ws:
         with pytest.raises(RateLimited):
             await ws.request("GET", "/x")

@@ -14,6 +14,7 @@ from databricks_jobs import (
     DecodeError,
     InternalError,
     OutcomeUnknown,
+    RateLimited,
     RetryPolicy,
     ServiceUnavailable,
     VirtualClock,
@@ -230,3 +231,69 @@ async def test_redirects_are_not_followed(anyio_backend: str) -> None:
         with pytest.raises(ApiError, match=r"redirected to https://elsewhere\.example/x") as caught:
             await ws.request("GET", "/x")
     assert caught.value.status == 302
+
+
+# --- throttling is retried until the budget, not counted as attempts ------------------------
+
+
+def throttled() -> httpx.Response:
+    return httpx.Response(429, json={"error_code": "REQUEST_LIMIT_EXCEEDED", "message": "slow"})
+
+
+def unavailable() -> httpx.Response:
+    return httpx.Response(503, json={"error_code": "TEMPORARILY_UNAVAILABLE"})
+
+
+async def test_429s_do_not_count_towards_the_attempts(anyio_backend: str) -> None:
+    routes = router()
+    route = routes.get("/x").mock(
+        side_effect=[throttled() for _ in range(9)] + [httpx.Response(200, json={})]
+    )
+    policy = RetryPolicy(attempts=2, max_backoff=1)  # ten waits fit in the budget
+    async with mock_workspace(routes, retry=policy) as ws:
+        assert await ws.request("GET", "/x") == {}
+    assert route.call_count == 10
+
+
+async def test_other_failures_still_count_between_429s(anyio_backend: str) -> None:
+    routes = router()
+    answers = [throttled(), unavailable(), throttled(), throttled(), unavailable(), throttled()]
+    route = routes.get("/x").mock(side_effect=answers)
+    async with mock_workspace(routes, retry=RetryPolicy(attempts=2)) as ws:
+        with pytest.raises(ServiceUnavailable) as caught:
+            await ws.request("GET", "/x")
+    assert route.call_count == 5  # the second 503 is the second counted attempt
+    assert caught.value.attempts == 5
+
+
+async def test_429s_stop_at_the_time_budget(anyio_backend: str) -> None:
+    clock = VirtualClock()
+    routes = router()
+    route = routes.get("/x").mock(side_effect=lambda request: throttled())
+    policy = RetryPolicy(attempts=2, budget=10, initial_backoff=1, jitter=0)
+    async with mock_workspace(routes, clock=clock, retry=policy) as ws:
+        with pytest.raises(RateLimited):
+            await ws.request("GET", "/x")
+    assert clock.now() <= 10
+    assert route.call_count > 2
+
+
+async def test_never_makes_one_attempt_even_for_a_429(anyio_backend: str) -> None:
+    routes = router()
+    route = routes.get("/x").mock(side_effect=lambda request: throttled())
+    async with mock_workspace(routes, retry=RetryPolicy.never()) as ws:
+        with pytest.raises(RateLimited):
+            await ws.request("GET", "/x")
+    assert route.call_count == 1
+
+
+async def test_a_429_advising_no_wait_still_waits_the_initial_backoff(anyio_backend: str) -> None:
+    clock = VirtualClock()
+    routes = router()
+    answer = httpx.Response(429, json={"message": "slow"}, headers={"Retry-After": "0"})
+    route = routes.get("/x").mock(side_effect=[answer, answer, httpx.Response(200, json={})])
+    policy = RetryPolicy(initial_backoff=0.5, jitter=0)
+    async with mock_workspace(routes, clock=clock, retry=policy) as ws:
+        await ws.request("GET", "/x")
+    assert route.call_count == 3
+    assert clock.now() == 1.0  # two waits of 0.5 s: a server saying "0" is not hammered

@@ -211,6 +211,23 @@ async def test_throttle_refuses_beyond_the_rate_on_the_clock(
     assert [r.fault for r in emulator.requests_to("run-now")].count("throttled") == 2
 
 
+async def test_an_endpoint_throttle_counts_that_endpoint_only(
+    local_api: Api, emulator: Emulator, clock: VirtualClock
+) -> None:
+    throttle = emulator.throttle(1, endpoint="jobs/runs/get")
+    job_id = await local_api.create_job(max_concurrent_runs=100)
+    run_id = (await local_api.post("/api/2.2/jobs/run-now", {"job_id": job_id})).json()["run_id"]
+    assert (await local_api.get("/api/2.2/jobs/runs/get", run_id=run_id)).status_code == 200
+    # A path that merely contains the endpoint is another endpoint, with no limit here.
+    output = await local_api.get("/api/2.1/jobs/runs/get-output", run_id=run_id)
+    assert output.status_code != 429
+    refused = await local_api.get("/api/2.1/jobs/runs/get", run_id=run_id)  # any API version
+    assert refused.status_code == 429
+    assert refused.json()["error_code"] == "REQUEST_LIMIT_EXCEEDED"
+    assert refused.headers["retry-after"] == "1"
+    assert throttle.refused == 1
+
+
 async def test_repeat_page_token_names_the_page_just_read(
     client: httpx.AsyncClient, emulator: Emulator
 ) -> None:

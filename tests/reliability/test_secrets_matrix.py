@@ -507,7 +507,9 @@ async def run_cell(kind: str, path: str, transport: str, tmp_path: Path) -> tupl
             ws = Workspace(
                 transport=transport,
                 clock=VirtualClock(),
-                retry=RetryPolicy(attempts=2),
+                # 2 s of the virtual clock: a 429 (retried until the budget, advised 0 s,
+                # waited 0.5 s) is sent five times, not for the default 120 s.
+                retry=RetryPolicy(attempts=2, budget=2),
                 timeouts=Timeouts(read=read),
                 env={"DATABRICKS_DEBUG_HEADERS": "true"},
                 verify=TLS,  # loading the CA bundle per cell would take a third of the time

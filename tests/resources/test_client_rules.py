@@ -84,10 +84,14 @@ async def test_throttling_that_never_ends_gives_rate_limited(
     ws: Workspace, emulator: Emulator
 ) -> None:
     emulator.faults.add("429", path="jobs/list", retry_after=1)
+    started = ws.clock.now()
     with pytest.raises(RateLimited) as caught:
         await ws.request("GET", "/api/2.2/jobs/list")
     assert caught.value.retry_after == 1
-    assert caught.value.attempts == RetryPolicy().attempts
+    # Not applied, so retried until the time budget, past the policy's attempts.
+    assert caught.value.attempts == len(emulator.requests_to("jobs/list"))
+    assert caught.value.attempts > RetryPolicy().attempts
+    assert ws.clock.now() - started > RetryPolicy().budget - 1
 
 
 async def test_run_limit_is_not_retried(ws: Workspace, emulator: Emulator) -> None:
