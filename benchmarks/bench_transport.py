@@ -14,7 +14,14 @@ Figures are ratios to raw aiohttp doing the same call in the same run. The rows 
 in batches (``--batches``), so load that comes and goes on a shared machine falls on all of
 them alike, and the median batch of each row is reported.
 
+A second table measures the cost of OpenTelemetry (issue 26) on the aiohttp transport: with
+``opentelemetry-api`` installed and no SDK configured, and with the SDK's providers and a span
+exporter that drops what it is given, as ratios to ``telemetry=False`` (which is what a
+Workspace without the ``[otel]`` extra runs). The three are measured in turns, each several
+times, and the lowest of each is kept, so that the ratios compare like with like.
+
     python benchmarks/bench_transport.py [--calls 2000] [--batches 5] [--concurrency 1 8 64]
+    python benchmarks/bench_transport.py --otel-only
 """
 
 from __future__ import annotations
@@ -185,11 +192,127 @@ async def run(
     return results
 
 
+def otel_providers() -> dict[str, object] | None:
+    """SDK providers whose spans go to a no-op exporter (None without the SDK installed)."""
+    try:
+        from opentelemetry.sdk.metrics import MeterProvider
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import (
+            SimpleSpanProcessor,
+            SpanExporter,
+            SpanExportResult,
+        )
+    except ImportError:
+        return None
+
+    class Dropping(SpanExporter):
+        def export(self, spans: object) -> SpanExportResult:
+            return SpanExportResult.SUCCESS
+
+    tracer_provider = TracerProvider()
+    tracer_provider.add_span_processor(SimpleSpanProcessor(Dropping()))
+    return {"tracer_provider": tracer_provider, "meter_provider": MeterProvider()}
+
+
+async def run_otel(url: str, calls: int, rounds: int = 5) -> dict[str, dict[int, float]]:
+    """CPU per call with telemetry off, on with no SDK, and on with an SDK (aiohttp)."""
+    sdk = otel_providers()
+    variants: dict[str, dict[str, object]] = {
+        "telemetry=False (as without the extra)": {"telemetry": False},
+        "otel API installed, no SDK configured": {},
+    }
+    if sdk is not None:
+        variants["SDK providers, no-op span exporter"] = sdk
+    results: dict[str, dict[int, float]] = {}
+    for concurrency in (1, 64):
+        for _ in range(rounds):
+            for name, options in variants.items():
+                ws = Workspace(
+                    host=url,
+                    token="dapi-bench",
+                    transport="aiohttp",
+                    limits=PoolLimits(max_connections=max(concurrency, 10)),
+                    retry=RetryPolicy(),
+                    rate_limits=RateLimits.unlimited(),
+                    env={},
+                    **options,  # type: ignore[arg-type]
+                )
+                async with ws:
+
+                    async def ours(ws: Workspace = ws) -> object:
+                        return await ws.request("POST", PATH, body=BODY, idempotent=True)
+
+                    cpu = await measure(ours, calls, concurrency)
+                row = results.setdefault(name, {})
+                row[concurrency] = min(row.get(concurrency, cpu), cpu)
+    return results
+
+
+def hook_cost(repeat: int = 200_000) -> dict[str, float]:
+    """Microseconds the per-call telemetry hook costs, off and on with no SDK (timeit, best of 5).
+
+    Steadier than CPU per call on a loaded machine: it times only what telemetry adds.
+    """
+    import timeit
+
+    from databricks_jobs._sending import CallState
+    from databricks_jobs._telemetry import Telemetry
+
+    request = Workspace(host="https://x.example.com", token="t", env={}).prepare_request(
+        "POST", PATH, body=BODY
+    )
+    costs = {}
+    for name, telemetry in (("off", Telemetry(enabled=False)), ("no SDK", Telemetry())):
+        state = CallState(token=None, write=True)
+
+        def hook(telemetry: Telemetry = telemetry, state: CallState = state) -> None:
+            telemetry.call(request, "jobs/run-now", state, None, BODY).end()
+
+        hook()  # the first call imports the API
+        best = min(timeit.repeat(hook, number=repeat, repeat=5))
+        costs[name] = best / repeat * 1e6
+    return costs
+
+
+def print_otel(results: dict[str, dict[int, float]], calls: int) -> None:
+    base = results["telemetry=False (as without the extra)"]
+    print(f"OpenTelemetry cost, aiohttp transport, {calls} calls, best of 5 turns")
+    print(f"{'Workspace':48} {'c=1':>16} {'c=64':>16}")
+    for name, row in results.items():
+        cells = [f"{row[c]:.3f} ms ({row[c] / base[c]:.2f}x)" for c in (1, 64)]
+        print(f"{name:48} " + " ".join(f"{cell:>16}" for cell in cells))
+    costs = hook_cost()
+    print(
+        f"the per-call hook alone: {costs['off']:.2f} us with telemetry=False, "
+        f"{costs['no SDK']:.2f} us with the API installed and no SDK"
+    )
+
+
+def print_turns(
+    results: dict[str, dict[int, list[float]]], args: argparse.Namespace, levels: list[int]
+) -> None:
+    print(f"client CPU per call, {args.calls} calls each, server: aiohttp.web in its own")
+    print(f"process; {platform.python_implementation()} {platform.python_version()}, ", end="")
+    print(f"{multiprocessing.cpu_count()} cores; ratio to the raw aiohttp row of the same call")
+    print(
+        f"{args.batches} batches of {args.calls // args.batches} calls per row, rows taking"
+        " turns; the median batch, and the ratio of the medians"
+    )
+    print(f"{'client':42} " + " ".join(f"{'c=' + str(c):>16}" for c in levels))
+    for name, row in results.items():
+        base = results[BASES.get(name, name)]
+        mid = {c: statistics.median(row[c]) for c in levels}
+        cells = [f"{mid[c]:.3f} ms ({mid[c] / statistics.median(base[c]):.2f}x)" for c in levels]
+        print(f"{name:42} " + " ".join(f"{cell:>16}" for cell in cells))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--batches", type=int, default=5, help="turns each row takes")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 64])
+    parser.add_argument("--otel-only", action="store_true", help="only the OpenTelemetry table")
+    parser.add_argument("--no-otel", action="store_true", help="skip the OpenTelemetry table")
     args = parser.parse_args()
     port = free_port()
     server = multiprocessing.Process(target=serve, args=(port,), daemon=True)
@@ -203,25 +326,16 @@ def main() -> None:
             time.sleep(0.05)
     levels = args.concurrency
     try:
-        print(f"client CPU per call, {args.calls} calls each, server: aiohttp.web in its own")
-        print(f"process; {platform.python_implementation()} {platform.python_version()}, ", end="")
-        print(f"{multiprocessing.cpu_count()} cores; ratio to the raw aiohttp row of the same call")
-        results = asyncio.run(run(url, args.calls, levels, args.batches))
-        print(
-            f"{args.batches} batches of {args.calls // args.batches} calls per row, rows taking"
-            " turns; the median batch, and the ratio of the medians"
-        )
-        print(f"{'client':42} " + " ".join(f"{'c=' + str(c):>16}" for c in levels))
-        for name, row in results.items():
-            base = results[BASES.get(name, name)]
-            mid = {c: statistics.median(row[c]) for c in levels}
-            cells = [
-                f"{mid[c]:.3f} ms ({mid[c] / statistics.median(base[c]):.2f}x)" for c in levels
-            ]
-            print(f"{name:42} " + " ".join(f"{cell:>16}" for cell in cells))
+        if not args.otel_only:
+            print_turns(asyncio.run(run(url, args.calls, levels, args.batches)), args, levels)
+        if not args.no_otel:
+            otel = asyncio.run(run_otel(url, args.calls))
     finally:
         server.terminate()
         server.join()
+    if not args.no_otel:
+        print()
+        print_otel(otel, args.calls)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,7 @@ from ._limits import RateBudget, endpoint_of
 from ._pagination import Paginator, collect_pages
 from ._retry import RetryPolicy, retry_after
 from ._sending import CURRENT_CALL, CallState, TrackedCalls, register_call, track_calls
+from ._telemetry import Telemetry
 from ._types import JSONObject, QueryValue
 from ._writes import READ_METHODS, safe_to_repeat
 
@@ -131,6 +132,7 @@ class ApiClient:
         total_timeout: float | None,
         budget: RateBudget,
         debug_headers: bool = False,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.http = http
         self.auth = auth
@@ -142,6 +144,7 @@ class ApiClient:
         # budget shared by many processes; the Workspace chooses.
         self.budget = budget
         self._in_flight = InFlight()
+        self.telemetry = telemetry or Telemetry()
 
     def build_request(
         self,
@@ -234,19 +237,23 @@ class ApiClient:
             idempotent = safe_to_repeat(request.method, endpoint, body)
         state = CallState.for_body(body, write=request.method not in READ_METHODS)
         register_call(self, state)
+        observed = self.telemetry.call(request, endpoint, state, query, body)
         entered = CURRENT_CALL.set(state)
         try:
             data = await self._call_with_deadline(request, path, endpoint, state, idempotent)
+            observed.answered(data)
             if into is None:
                 return data
             decoded = _structure(data, into)
             return decoded if then is None else then(decoded)
-        except DatabricksError as error:
-            if error.idempotency_token is not None:
+        except BaseException as error:
+            if isinstance(error, DatabricksError) and error.idempotency_token is not None:
                 error.add_note(_token_note(error.idempotency_token, error.may_have_applied))
+            observed.failed(error)
             raise
         finally:
             CURRENT_CALL.reset(entered)
+            observed.end()
 
     async def _call_with_deadline(
         self,
@@ -261,7 +268,7 @@ class ApiClient:
             try:
                 await self.budget.wait_open(endpoint)
                 await self.budget.acquire(endpoint)
-                return await self._send_once(request, state.attempt, endpoint)
+                return await self._send_once(request, state, endpoint)
             except Exception:
                 # Not for cancellation: a deadline reads the attempt it cut as still in flight.
                 state.failed(record)
@@ -378,14 +385,23 @@ class ApiClient:
         await self.http.aclose()
 
     async def _send_once(
-        self, request: httpx.Request, attempt_number: int, endpoint: str
+        self, request: httpx.Request, state: CallState, endpoint: str
     ) -> JSONObject:
+        attempt_number = state.attempt
+        # Telemetry: a CLIENT span and a duration per exchange, when anything records them.
+        observer = state.observer
+        exchange = observer.exchange(request, attempt_number) if observer is not None else None
         started = time.perf_counter()
         try:
             response = await self.http.send(request, auth=self.auth)
-        except Exception as exc:
-            self._log(request, f"failed ({type(exc).__name__})", started, attempt_number)
+        except BaseException as exc:
+            if isinstance(exc, Exception):
+                self._log(request, f"failed ({type(exc).__name__})", started, attempt_number)
+            if exchange is not None:
+                exchange.end(exc, None)
             raise
+        if exchange is not None:
+            exchange.end(None, response)
         self._log(request, str(response.status_code), started, attempt_number)
         status = response.status_code
         if status >= 300:

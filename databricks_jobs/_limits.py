@@ -40,6 +40,7 @@ import attrs
 
 from ._clock import Clock
 from ._errors import ConfigError, RateBudgetExhausted
+from ._sending import report_wait
 
 __all__ = [
     "DEFAULT_ENDPOINT_LIMITS",
@@ -366,6 +367,7 @@ class RateLimiter:
             refusal = self._refusal(endpoint, bucket, wait)
             if refusal is not None:
                 raise await _refuse(refusal)
+        asked = now
         ticket = bucket.reserve(now)
         try:
             while (wait := ticket.slot.start - clock.now()) > _SAME_TIME:
@@ -375,7 +377,10 @@ class RateLimiter:
         except BaseException:
             bucket.give_back(ticket)
             raise
-        bucket.used(ticket, clock.now())
+        now = clock.now()
+        bucket.used(ticket, now)
+        if now - asked > _SAME_TIME:
+            report_wait("rate_limiter", now - asked)
 
     def _refusal(self, endpoint: str, bucket: _Bucket, wait: float) -> RateBudgetExhausted | None:
         """The error that refuses a caller who would wait `wait` seconds, or None to admit it."""
@@ -446,7 +451,10 @@ class BackoffGate:
         deadline (`time_left`).
         """
         clock = self._clock
+        closed_at: float | None = None
         while (wait := self.until(endpoint) - clock.now()) > 0:
+            if closed_at is None:
+                closed_at = clock.now()
             left = time_left()
             if wait > left:
                 raise await _refuse(
@@ -460,3 +468,5 @@ class BackoffGate:
                     )
                 )
             await clock.sleep(wait)
+        if closed_at is not None:
+            report_wait("backoff_gate", clock.now() - closed_at)

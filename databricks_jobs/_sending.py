@@ -19,16 +19,19 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 __all__ = [
     "CURRENT_CALL",
     "CallState",
     "SendRecord",
+    "CallObserver",
+    "ExchangeObserver",
     "TrackedCalls",
     "fetching_token",
     "record_of",
     "register_call",
+    "report_wait",
     "status_may_have_applied",
     "track_calls",
 ]
@@ -81,15 +84,41 @@ def record_of(request: Any) -> SendRecord:
     return record
 
 
+class ExchangeObserver(Protocol):
+    """The telemetry of one exchange (a CLIENT span and a duration)."""
+
+    def end(self, error: BaseException | None, response: Any) -> None:
+        """The exchange ended: with `response`, or with `error` instead."""
+
+
+class CallObserver(Protocol):
+    """The telemetry of a call (`_telemetry`): told of its waits and its exchanges."""
+
+    def waited(self, reason: str, seconds: float) -> None:
+        """The call's attempt waited `seconds` for `reason` (``backoff_gate``, ...)."""
+
+    def exchange(self, request: Any, attempt: int) -> ExchangeObserver:
+        """An attempt begins sending `request`."""
+
+
 class CallState:
     """One call in progress: its token, its attempts, and what they may have applied.
 
     `attempt` counts the attempts begun; `sent` those whose bytes left this host.
     `fetching_token` is True while the attempt in progress waits for a bearer token (its
-    request cannot have left).
+    request cannot have left). `observer` is the call's telemetry, when anything records it.
     """
 
-    __slots__ = ("ambiguous", "attempt", "fetching_token", "in_flight", "sent", "token", "write")
+    __slots__ = (
+        "ambiguous",
+        "attempt",
+        "fetching_token",
+        "in_flight",
+        "observer",
+        "sent",
+        "token",
+        "write",
+    )
 
     def __init__(self, *, token: str | None, write: bool) -> None:
         self.token = token
@@ -99,6 +128,7 @@ class CallState:
         self.ambiguous = False
         self.fetching_token = False
         self.in_flight: SendRecord | None = None
+        self.observer: CallObserver | None = None
 
     @classmethod
     def for_body(cls, body: Mapping[str, Any] | None, *, write: bool) -> CallState:
@@ -133,6 +163,16 @@ CURRENT_CALL: Final[ContextVar[CallState | None]] = ContextVar(
     "databricks_jobs_current_call", default=None
 )
 """The call in progress in this task (None outside `ApiClient.call`)."""
+
+
+def report_wait(reason: str, seconds: float) -> None:
+    """The call in progress (if any, and observed) waited `seconds` for `reason`.
+
+    Called by the gate and the limiter on their slow path only, after a wait.
+    """
+    call = CURRENT_CALL.get()
+    if call is not None and call.observer is not None:
+        call.observer.waited(reason, seconds)
 
 
 class TrackedCalls:

@@ -27,6 +27,7 @@ from ._clock import Clock
 from ._errors import ConfigError, RateBudgetExhausted
 from ._limits import BackoffGate, RateLimiter, RateLimits, time_left
 from ._redis_scripts import ACQUIRE, GIVE_BACK, PAUSE
+from ._sending import report_wait
 
 __all__ = ["RedisBoundBudget", "RedisSettings"]
 
@@ -236,6 +237,7 @@ class RedisBoundBudget:
                 except BaseException:
                     await self._give_back(keys[:2], start, before, interval)
                     raise
+                report_wait("rate_limiter", wait)  # to the call's telemetry (_telemetry)
             return
 
     async def _give_back(self, keys: list[str], start: int, before: int, interval: int) -> None:

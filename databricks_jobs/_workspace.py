@@ -26,9 +26,13 @@ from ._http import DEFAULT_MAX_RESPONSE_BYTES, HttpClient, TransportChoice
 from ._limits import BoundBudget, LocalBudget, RateBudget, RateLimits, SharedBudget
 from ._retry import RetryPolicy
 from ._sending import TrackedCalls
+from ._telemetry import Telemetry
 from ._types import JSONObject, QueryValue
 
 if TYPE_CHECKING:
+    from opentelemetry.metrics import MeterProvider
+    from opentelemetry.trace import TracerProvider
+
     from .resources import Jobs, Runs
 
 __all__ = ["Workspace"]
@@ -49,6 +53,10 @@ class Workspace:
     A Workspace belongs to the event loop it is first used or entered in; another loop gets
     `EventLoopError` (create one per ``asyncio.run``, inside the function it runs). Closing
     it cuts short the calls still in progress (see `aclose`).
+
+    With ``opentelemetry-api`` installed (the ``[otel]`` extra), calls are traced and
+    measured through the providers the application configured, or `tracer_provider` and
+    `meter_provider`; ``telemetry=False`` turns that off (docs/observability.md).
 
     ```python
     from databricks_jobs import Workspace
@@ -83,6 +91,9 @@ class Workspace:
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         env: Mapping[str, str] | None = None,
         validate: bool = True,
+        telemetry: bool = True,
+        tracer_provider: TracerProvider | None = None,
+        meter_provider: MeterProvider | None = None,
     ) -> None:
         arguments: dict[str, str | None] = {
             "host": host,
@@ -138,6 +149,9 @@ class Workspace:
             total_timeout=timeouts.total,
             budget=rate_budget,
             debug_headers=self.config.debug_headers,
+            telemetry=Telemetry(
+                enabled=telemetry, tracer_provider=tracer_provider, meter_provider=meter_provider
+            ),
         )
         self._validate = validate
         self._entered = False

@@ -44,7 +44,7 @@ import attrs as _attrs
 
 # A public module: only its exports and the names its public signatures use are public
 # attributes; helpers are imported under private names (tests/test_public_surface.py).
-from . import _errors, _outcome
+from . import _errors, _outcome, _telemetry
 from ._config import Seconds
 from ._errors import DatabricksError
 from ._outcome import RunOutcome
@@ -178,6 +178,10 @@ def with_tokens(requests: Iterable[R]) -> list[R]:
     ]
 
 
+_NO_TELEMETRY = _telemetry.Telemetry(enabled=False)
+"""A batch made by hand (not by `run_now_batch` or `submit_batch`) records no span."""
+
+
 class Batch(Generic[R]):
     """Requests sent with bounded concurrency; `results` shows each item as it goes.
 
@@ -206,6 +210,8 @@ class Batch(Generic[R]):
         self._send: Callable[[R], Awaitable[StartedRun]] = send
         self._concurrency = concurrency
         self._on_progress = on_progress
+        self._telemetry: _telemetry.Telemetry = _NO_TELEMETRY  # a Workspace's, set by _traced
+        self._operation = "bulk.batch"
 
     @property
     def started(self) -> list[BulkResult[R]]:
@@ -282,10 +288,27 @@ class Batch(Generic[R]):
                 in_flight -= 1
                 report()
 
-        async with _anyio.create_task_group() as tg:
-            for _ in range(min(self._concurrency, total)):
-                tg.start_soon(worker)
+        # One span for the batch, its calls beneath it (sampled when many: _telemetry).
+        items = {"databricks.bulk.items": total}
+        with self._telemetry.operation(self._operation, items) as operation:
+            async with _anyio.create_task_group() as tg:
+                for _ in range(min(self._concurrency, total)):
+                    tg.start_soon(worker)
+            operation.attributes.update(
+                {
+                    "databricks.bulk.started": counts[ItemState.STARTED],
+                    "databricks.bulk.failed": counts[ItemState.FAILED],
+                    "databricks.bulk.unresolved": counts[ItemState.UNRESOLVED],
+                }
+            )
         return self.results
+
+
+def _traced(batch: Batch[R], ws: Workspace, operation: str) -> Batch[R]:
+    """`batch`, traced as `operation` through `ws`'s telemetry."""
+    batch._telemetry = ws._api.telemetry
+    batch._operation = operation
+    return batch
 
 
 def run_now_batch(
@@ -297,7 +320,8 @@ def run_now_batch(
 ) -> Batch[RunNow]:
     """A batch of ``run-now`` triggers (`RunNow` requests, or plain job ids)."""
     items = [RunNow(job_id=r) if isinstance(r, int) else r for r in requests]
-    return Batch(ws.jobs.run_now_request, items, concurrency=concurrency, on_progress=on_progress)
+    batch = Batch(ws.jobs.run_now_request, items, concurrency=concurrency, on_progress=on_progress)
+    return _traced(batch, ws, "bulk.run_now")
 
 
 def submit_batch(
@@ -308,7 +332,8 @@ def submit_batch(
     on_progress: ProgressCallback | None = None,
 ) -> Batch[SubmitRun]:
     """A batch of one-time runs (``runs/submit``)."""
-    return Batch(ws.runs.submit, specs, concurrency=concurrency, on_progress=on_progress)
+    batch = Batch(ws.runs.submit, specs, concurrency=concurrency, on_progress=on_progress)
+    return _traced(batch, ws, "bulk.submit")
 
 
 async def run_now(

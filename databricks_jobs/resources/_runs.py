@@ -340,41 +340,46 @@ class Runs:
         """
         run_id = check_positive_id(run_id, name="run_id")
         limit, interval, ceiling = wait_times(timeout, poll, max_poll)
-        clock = self._api.clock
-        deadline = None if limit is None else clock.now() + limit
-        last: Run | None = None
-        ended: RunOutcome | None = None  # what the run ended in, once a poll saw it end
-        failure: DatabricksError | None = None  # the transient error of the latest read
-        while True:
-            try:
-                if ended is not None:
-                    return self._result(run_id, await self.get(run_id), ended, raise_on_failure)
-                last = await self._poll(run_id)
-            except _TRANSIENT as exc:
-                failure = exc
-                logger.debug("run %d: reading it failed (%s); trying again", run_id, exc)
-            else:
-                failure = None
-                if on_update is not None:
-                    result = on_update(last)
-                    if inspect.isawaitable(result):
-                        await result
-                outcome = run_outcome(last)
-                if outcome.finished:
-                    ended = outcome
-                    continue  # read it whole at once
-            now = clock.now()
-            if deadline is not None and now >= deadline:
-                assert limit is not None
-                timed_out = await self._timed_out(
-                    run_id, limit, last, ended, failure, cancel=cancel_on_timeout
-                )
-                raise timed_out from failure
-            pause = interval * random.uniform(0.9, 1.1)
-            if deadline is not None:
-                pause = min(pause, deadline - now)
-            await self._api.pause(pause)  # ends at once when the Workspace closes
-            interval = min(ceiling, interval * 1.5)
+        # One span for the whole wait, its polls beneath it (sampled when many: _telemetry).
+        telemetry = self._api.telemetry
+        with telemetry.operation("runs.wait", {"databricks.run_id": run_id}) as operation:
+            clock = self._api.clock
+            deadline = None if limit is None else clock.now() + limit
+            last: Run | None = None
+            ended: RunOutcome | None = None  # what the run ended in, once a poll saw it end
+            failure: DatabricksError | None = None  # the transient error of the latest read
+            while True:
+                try:
+                    if ended is not None:
+                        run = await self.get(run_id)
+                        operation.outcome = "succeeded" if ended.succeeded else "failed"
+                        return self._result(run_id, run, ended, raise_on_failure)
+                    last = await self._poll(run_id)
+                except _TRANSIENT as exc:
+                    failure = exc
+                    logger.debug("run %d: reading it failed (%s); trying again", run_id, exc)
+                else:
+                    failure = None
+                    if on_update is not None:
+                        result = on_update(last)
+                        if inspect.isawaitable(result):
+                            await result
+                    outcome = run_outcome(last)
+                    if outcome.finished:
+                        ended = outcome
+                        continue  # read it whole at once
+                now = clock.now()
+                if deadline is not None and now >= deadline:
+                    assert limit is not None
+                    timed_out = await self._timed_out(
+                        run_id, limit, last, ended, failure, cancel=cancel_on_timeout
+                    )
+                    raise timed_out from failure
+                pause = interval * random.uniform(0.9, 1.1)
+                if deadline is not None:
+                    pause = min(pause, deadline - now)
+                await self._api.pause(pause)  # ends at once when the Workspace closes
+                interval = min(ceiling, interval * 1.5)
 
     async def _poll(self, run_id: int) -> Run:
         """One poll: only the first page (the state is at the root)."""

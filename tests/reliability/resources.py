@@ -32,11 +32,17 @@ def _socket_inodes() -> set[str]:
     return inodes
 
 
+_ESTABLISHED = "01"
+"""The state column of /proc/net/tcp for an established connection."""
+
+
 def connections_to(port: int) -> int:
-    """Open descriptors of this process that are TCP connections to `port` (client side).
+    """Open descriptors of this process that are established TCP connections to `port`.
 
     The server side of a loopback connection has `port` as its local port, so it is not
-    counted: only what a client holds open.
+    counted: only what a client holds open. Only established connections count: a socket
+    an earlier test left behind to a server long gone (whose port the system has since
+    given to this test's server) is half-closed, not established, and not this test's.
     """
     ours = _socket_inodes()
     count = 0
@@ -48,7 +54,7 @@ def connections_to(port: int) -> int:
         for line in lines:
             fields = line.split()
             remote_port = int(fields[2].rsplit(":", 1)[1], 16)
-            if remote_port == port and fields[9] in ours:
+            if remote_port == port and fields[3] == _ESTABLISHED and fields[9] in ours:
                 count += 1
     return count
 

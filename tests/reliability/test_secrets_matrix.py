@@ -7,8 +7,10 @@ status and header lines, malformed token answers. The run makes one GET (retried
 POST (not retried: `OutcomeUnknown` on ambiguous failures), and every in-process sink is
 searched for every secret in every form it could take: ``str``, ``repr``, the formatted
 traceback with its chained causes, contexts and notes (and each of those walked whether
-suppressed or not), DEBUG log records of every logger with ``debug_headers`` on, warnings, and
-the Workspace's and Config's reprs. Secrets are 4 KiB long, hold non-ASCII characters and
+suppressed or not), DEBUG log records of every logger with ``debug_headers`` on, warnings,
+the Workspace's and Config's reprs, and every OpenTelemetry span (name, status, attributes,
+events and their attributes) and metric point the cell's Workspace recorded through
+in-memory providers. Secrets are 4 KiB long, hold non-ASCII characters and
 arrive with a trailing line break (a token read from a mounted file); variants hold a line
 break inside. The forms searched are the text itself, its UTF-8 bytes' repr, its JSON, URL
 (quote and quote_plus), base64 and Latin-1-misread forms, and those of the 9-character unit a
@@ -39,6 +41,11 @@ import anyio.from_thread
 import attrs
 import pytest
 from click.testing import CliRunner
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from databricks_jobs import (
     AccessToken,
@@ -436,6 +443,7 @@ class Capture:
 
     texts: list[str] = attrs.Factory(list)
     raised: list[BaseException] = attrs.Factory(list)
+    telemetry: list[str] = attrs.Factory(list)
 
     def error(self, error: BaseException) -> None:
         self.raised.append(error)
@@ -458,9 +466,37 @@ def chain_texts(error: BaseException) -> str:
     return "\n".join(texts)
 
 
+class Telemetry:
+    """In-memory OpenTelemetry providers given to a cell's Workspace: spans and metrics."""
+
+    def __init__(self) -> None:
+        self.spans = InMemorySpanExporter()
+        self.tracer_provider = TracerProvider()
+        self.tracer_provider.add_span_processor(SimpleSpanProcessor(self.spans))
+        self.reader = InMemoryMetricReader()
+        self.meter_provider = MeterProvider(metric_readers=[self.reader])
+
+    def texts(self) -> list[str]:
+        """Every span's name, status, attributes and events (with theirs), every metric point."""
+        texts = []
+        for span in self.spans.get_finished_spans():
+            texts += [span.name, str(span.status.description), repr(dict(span.attributes or {}))]
+            for event in span.events:
+                texts += [event.name, repr(dict(event.attributes or {}))]
+                texts += [str(value) for value in (event.attributes or {}).values()]
+            texts += [str(value) for value in (span.attributes or {}).values()]
+        data = self.reader.get_metrics_data()
+        for resource in data.resource_metrics if data else ():
+            for scope in resource.scope_metrics:
+                for metric in scope.metrics:
+                    texts += [repr(dict(p.attributes or {})) for p in metric.data.data_points]
+        return texts
+
+
 async def run_cell(kind: str, path: str, transport: str, tmp_path: Path) -> tuple[Capture, Hostile]:
     capture = Capture()
     hostile = Hostile(path)
+    telemetry = Telemetry()
     async with contextlib.AsyncExitStack() as stack:
         if path == "refused":
             url = await refused_url()
@@ -477,6 +513,8 @@ async def run_cell(kind: str, path: str, transport: str, tmp_path: Path) -> tupl
                 timeouts=Timeouts(read=read),
                 env={"DATABRICKS_DEBUG_HEADERS": "true"},
                 verify=TLS,  # loading the CA bundle per cell would take a third of the time
+                tracer_provider=telemetry.tracer_provider,
+                meter_provider=telemetry.meter_provider,
                 **options_for(kind, path, url, tmp_path),
             )
         except DatabricksError as refused:
@@ -489,6 +527,9 @@ async def run_cell(kind: str, path: str, transport: str, tmp_path: Path) -> tupl
                     await call()
                 except Exception as exc:
                     capture.error(exc)
+    spans = telemetry.spans.get_finished_spans()
+    assert len(spans) >= 2, "both calls were traced"
+    capture.telemetry = telemetry.texts()
     return capture, hostile
 
 
@@ -508,7 +549,7 @@ def test_cell(
         capture, hostile = anyio.run(
             run_cell, kind, path, transport, tmp_path, backend=anyio_backend
         )
-    texts = [*capture.texts, logged(caplog), *(str(w.message) for w in caught)]
+    texts = [*capture.texts, *capture.telemetry, logged(caplog), *(str(w.message) for w in caught)]
     found = leaks("\n".join(texts))
     assert found == [], f"{kind} x {path} on {transport}/{anyio_backend}: {found}"
 
@@ -532,6 +573,7 @@ def test_cell(
         assert hostile.saw(ISSUED.value)
     if server_reached and path in ("401", "403", "500"):
         assert "****" in capture.texts[-1]  # the echo was there, and masked
+        assert "****" in "\n".join(capture.telemetry)  # in the request id on the span too
     if path in API_PATHS and server_reached:
         assert "'****'" in caplog.text or "****" in caplog.text  # headers logged, masked
 
