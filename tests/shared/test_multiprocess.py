@@ -1,7 +1,8 @@
 """Four processes trigger runs through one shared budget, against the emulator's limit.
 
 Counts, not timings: the emulator enforces 40 run-now per second (a burst of one second's
-worth) for the whole workspace; the workers share a budget of 36 per second in Redis. Every
+worth; two with the shared budget, whose triggers a loaded machine may deliver in clumps) for
+the whole workspace; the workers share a budget of 36 per second in Redis. Every
 run starts exactly once (each trigger has its own idempotency token), and the emulator
 answers (almost) no 429. Without the shared budget the workers together send four times
 the limit: 429s, retried until every run has started. With Redis killed mid-run the
@@ -10,17 +11,19 @@ workers go on with their local fallback, and still start every run once.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from databricks_jobs import SystemClock
-from databricks_jobs.testing import Emulator
+from databricks_jobs.testing import Emulator, Throttle
 
 from ..reliability.writes import handle
 from .redis_server import RedisServer
@@ -94,24 +97,34 @@ def check_every_run_started_once(
     assert len(started) == PROCESSES * RUNS_EACH
 
 
-@pytest.fixture
-def served() -> Any:
+@contextlib.contextmanager
+def serving(burst: float) -> Iterator[tuple[Emulator, str, int, Throttle]]:
+    """The emulator on loopback with its run-now limit, and the job to trigger."""
     emulator = Emulator(clock=SystemClock())
-    throttle = emulator.throttle(LIMIT, burst=LIMIT, endpoint="jobs/run-now")
+    throttle = emulator.throttle(LIMIT, burst=burst, endpoint="jobs/run-now")
     with emulator.serve_in_thread() as url:
         job_id = handle(emulator, "POST", "/api/2.2/jobs/create", job())["job_id"]
         yield emulator, url, job_id, throttle
 
 
-def test_a_shared_budget_keeps_four_processes_under_the_limit(
-    served: Any, redis_server: RedisServer
-) -> None:
-    emulator, url, job_id, throttle = served
-    reports = run_workers(url, emulator, job_id, SHARED, redis_server.url)
-    check_every_run_started_once(reports, emulator, job_id)
-    sent = len(emulator.requests_to("jobs/run-now"))
-    assert throttle.refused <= sent // 100  # under 1 %
-    assert sum(report["fallbacks"] for report in reports) == 0
+@pytest.fixture
+def served() -> Iterator[tuple[Emulator, str, int, Throttle]]:
+    """A limit with a burst of one second's worth."""
+    with serving(burst=LIMIT) as values:
+        yield values
+
+
+def test_a_shared_budget_keeps_four_processes_under_the_limit(redis_server: RedisServer) -> None:
+    # The shared budget schedules the triggers on Redis's clock; they reach the emulator
+    # after the workers' own delays, which a loaded machine makes uneven: requests sent a
+    # second late arrive together with the next second's. A burst of two seconds' worth
+    # absorbs such a clump; the rate the workers share stays the one under test.
+    with serving(burst=2 * LIMIT) as (emulator, url, job_id, throttle):
+        reports = run_workers(url, emulator, job_id, SHARED, redis_server.url)
+        check_every_run_started_once(reports, emulator, job_id)
+        sent = len(emulator.requests_to("jobs/run-now"))
+        assert throttle.refused <= sent // 100  # under 1 %
+        assert sum(report["fallbacks"] for report in reports) == 0
 
 
 def test_without_it_four_processes_are_throttled_and_still_start_every_run(
