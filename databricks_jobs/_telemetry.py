@@ -222,40 +222,80 @@ class Telemetry:
         wait ended (``databricks.jobs.waits``); the exception leaving the block decides it
         otherwise.
         """
-        tracer = self.tracer() if self.enabled else None
-        instruments = self.instruments() if self.enabled else None
-        operation = Operation(name)
-        if tracer is None and instruments is None:
-            yield operation
-            return
-        api = self._api
-        span = None
-        attached = None
-        if tracer is not None:
-            span = tracer.start_span(f"databricks.jobs {name}", attributes=dict(attributes))
-            attached = api.attach_span(span)
-        entered = _OPERATION.set(operation)
+        with self.spanning(name, attributes) as spanned, spanned.current():
+            yield spanned.operation
+
+    @contextmanager
+    def spanning(self, name: str, attributes: Mapping[str, Any]) -> Iterator[Spanned]:
+        """`operation` for a generator that yields between its calls (``bulk.wait``).
+
+        The span lasts the block, but is current only within ``spanned.current()``: a
+        context variable set in an async generator must be reset before it yields, or the
+        consumer's code would run inside the span (and reset it in another context).
+        """
+        spanned = Spanned(self, name, attributes)
         try:
-            yield operation
-        except BaseException as exc:
-            operation.ended_by(exc)
-            if span is not None:
-                api.fail_span(span, exc)
+            yield spanned
+        except GeneratorExit:  # the consumer stopped early: not a failure of the operation
+            spanned.operation.outcome = spanned.operation.outcome or "abandoned"
+            spanned.finish(None)
             raise
+        except BaseException as exc:
+            spanned.finish(exc)
+            raise
+        spanned.finish(None)
+
+
+class Spanned:
+    """An operation's span and instruments, begun; `current` makes it the calls' parent."""
+
+    __slots__ = ("_api", "_attached", "_instruments", "_span", "name", "operation")
+
+    def __init__(self, telemetry: Telemetry, name: str, attributes: Mapping[str, Any]) -> None:
+        tracer = telemetry.tracer() if telemetry.enabled else None
+        self._instruments = telemetry.instruments() if telemetry.enabled else None
+        self._api = telemetry._api
+        self.name = name
+        self.operation = Operation(name)
+        self._span = None
+        if tracer is not None:
+            self._span = tracer.start_span(f"databricks.jobs {name}", attributes=dict(attributes))
+
+    @contextmanager
+    def current(self) -> Iterator[Operation]:
+        """Within the block the span is current and the operation samples the calls."""
+        if self._span is None and self._instruments is None:
+            yield self.operation
+            return
+        attached = self._api.attach_span(self._span) if self._span is not None else None
+        entered = _OPERATION.set(self.operation)
+        try:
+            yield self.operation
         finally:
             _OPERATION.reset(entered)
-            if span is not None:
-                span.set_attributes(operation.attributes)
-                span.set_attribute("databricks.calls", operation.calls)
-                span.set_attribute("databricks.calls.traced", operation.traced)
-                if operation.outcome is not None:
-                    span.set_attribute("databricks.wait.outcome", operation.outcome)
-                span.end()
-                api.detach(attached)
-            if instruments is not None and operation.outcome is not None:
-                instruments.waits.add(
-                    1, {"databricks.operation": name, "databricks.wait.outcome": operation.outcome}
-                )
+            if attached is not None:
+                self._api.detach(attached)
+
+    def finish(self, error: BaseException | None) -> None:
+        """End the span (failed by `error`, when one ended the operation); count a wait."""
+        operation = self.operation
+        if error is not None:
+            operation.ended_by(error)
+        span = self._span
+        if span is not None:
+            if error is not None:
+                self._api.fail_span(span, error)
+            span.set_attributes(operation.attributes)
+            span.set_attribute("databricks.calls", operation.calls)
+            span.set_attribute("databricks.calls.traced", operation.traced)
+            if operation.outcome is not None:
+                span.set_attribute("databricks.wait.outcome", operation.outcome)
+            span.end()
+        if self._instruments is not None and operation.outcome is not None:
+            self._instruments.waits.add(
+                1,
+                {"databricks.operation": self.name, "databricks.wait.outcome": operation.outcome},
+            )
 
 
 class Operation:

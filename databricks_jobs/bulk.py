@@ -513,67 +513,79 @@ async def wait(
     workspace_active: int | None = None  # active runs the last workspace listing held
     job_active: dict[int, int] = {}  # active runs each job's last listing held
     unlistable: set[int] = set()  # jobs whose listing failed for good: read their runs
-    while pending:
-        plan = _plan(pending, jobs, workspace_active, job_active)
-        candidates: list[int] = list(plan.reads)
-        unusable: list[DatabricksError] = []  # the Workspace itself can no longer be used
-        if plan.workspace:
-            try:
-                active: set[int] = set()
-                per_job: _collections.Counter[int] = _collections.Counter()
-                async for run in ws.runs.list(active_only=True, limit=_RUNS_PAGE):
-                    if run.run_id is None:
-                        continue
-                    active.add(run.run_id)
-                    if run.job_id is not None:
-                        per_job[run.job_id] += 1
-                        if run.run_id in pending:
-                            jobs[run.run_id] = run.job_id
-                workspace_active = len(active)
-                for job_id in {j for j in jobs.values() if j is not None} | set(job_active):
-                    job_active[job_id] = per_job[job_id]  # exact: the listing held them all
-                candidates = [run_id for run_id in pending if run_id not in active]
-            except _TRANSIENT:
-                candidates = []
-        else:
-            listings: dict[int, set[int] | None] = {}
-            async with _anyio.create_task_group() as tg:
-                for job_id in plan.jobs:
-                    tg.start_soon(_list_job, ws, job_id, limiter, listings, unusable)
+    telemetry = ws._api.telemetry
+    awaited = {"databricks.bulk.items": len(pending)}
+    with telemetry.spanning("bulk.wait", awaited) as spanned:
+        yielded = 0
+        while pending:
+            # The calls of a cycle run with the operation's span current; never across a
+            # yield (see `Telemetry.spanning`).
+            with spanned.current():
+                plan = _plan(pending, jobs, workspace_active, job_active)
+                candidates: list[int] = list(plan.reads)
+                unusable: list[DatabricksError] = []  # the Workspace itself can no longer be used
+                if plan.workspace:
+                    try:
+                        active: set[int] = set()
+                        per_job: _collections.Counter[int] = _collections.Counter()
+                        async for run in ws.runs.list(active_only=True, limit=_RUNS_PAGE):
+                            if run.run_id is None:
+                                continue
+                            active.add(run.run_id)
+                            if run.job_id is not None:
+                                per_job[run.job_id] += 1
+                                if run.run_id in pending:
+                                    jobs[run.run_id] = run.job_id
+                        workspace_active = len(active)
+                        for job_id in {j for j in jobs.values() if j is not None} | set(job_active):
+                            job_active[job_id] = per_job[job_id]  # exact: the listing held them all
+                        candidates = [run_id for run_id in pending if run_id not in active]
+                    except _TRANSIENT:
+                        candidates = []
+                else:
+                    listings: dict[int, set[int] | None] = {}
+                    async with _anyio.create_task_group() as tg:
+                        for job_id in plan.jobs:
+                            tg.start_soon(_list_job, ws, job_id, limiter, listings, unusable)
+                    if unusable:
+                        raise unusable[0]
+                    for job_id in plan.jobs:
+                        runs = [run_id for run_id in pending if jobs.get(run_id) == job_id]
+                        if job_id not in listings:  # transient: read again next cycle
+                            continue
+                        listed = listings[job_id]
+                        if listed is None:  # cannot be listed for good: read its runs from now on
+                            unlistable.add(job_id)
+                            candidates.extend(runs)
+                            continue
+                        job_active[job_id] = len(listed)
+                        candidates.extend(run_id for run_id in runs if run_id not in listed)
+                finished: dict[int, FinishedRun] = {}
+                async with _anyio.create_task_group() as tg:
+                    for run_id in candidates:
+                        tg.start_soon(
+                            _read_if_finished, ws, run_id, limiter, finished, unusable, jobs
+                        )
+            for run_id in [r for r in pending if r in finished]:
+                del pending[run_id]
+                yielded += 1
+                spanned.operation.attributes["databricks.bulk.finished"] = yielded
+                yield finished[run_id]
             if unusable:
                 raise unusable[0]
-            for job_id in plan.jobs:
-                runs = [run_id for run_id in pending if jobs.get(run_id) == job_id]
-                if job_id not in listings:  # transient: read again next cycle
-                    continue
-                listed = listings[job_id]
-                if listed is None:  # cannot be listed for good: read its runs from now on
-                    unlistable.add(job_id)
-                    candidates.extend(runs)
-                    continue
-                job_active[job_id] = len(listed)
-                candidates.extend(run_id for run_id in runs if run_id not in listed)
-        finished: dict[int, FinishedRun] = {}
-        async with _anyio.create_task_group() as tg:
-            for run_id in candidates:
-                tg.start_soon(_read_if_finished, ws, run_id, limiter, finished, unusable, jobs)
-        for run_id in [r for r in pending if r in finished]:
-            del pending[run_id]
-            yield finished[run_id]
-        if unusable:
-            raise unusable[0]
-        if not pending:
-            return
-        for run_id in pending:  # runs of jobs that cannot be listed are read one by one
-            if jobs.get(run_id) in unlistable:
-                jobs[run_id] = None
-        now = clock.now()
-        if deadline is not None and now >= deadline:
-            raise _errors.WaitTimeout(
-                f"{len(pending)} runs did not finish in time: {list(pending)[:10]}"
-            )
-        pause = interval if deadline is None else min(interval, deadline - now)
-        await ws.sleep(pause)  # ends at once when the Workspace closes
+            if not pending:
+                spanned.operation.outcome = "finished"
+                return
+            for run_id in pending:  # runs of jobs that cannot be listed are read one by one
+                if jobs.get(run_id) in unlistable:
+                    jobs[run_id] = None
+            now = clock.now()
+            if deadline is not None and now >= deadline:
+                raise _errors.WaitTimeout(
+                    f"{len(pending)} runs did not finish in time: {list(pending)[:10]}"
+                )
+            pause = interval if deadline is None else min(interval, deadline - now)
+            await ws.sleep(pause)  # ends at once when the Workspace closes
 
 
 async def _list_job(

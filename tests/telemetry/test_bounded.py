@@ -102,3 +102,56 @@ async def test_waits_are_counted_by_outcome(emulator: Emulator, otel: Otel) -> N
     assert dict(timed_out.attributes or {})["error.type"] == "WaitTimeout"
     assert timed_out.status.is_ok is False
     assert succeeded.status.is_ok is True
+
+
+@pytest.mark.parametrize("anyio_backend", ["asyncio", "trio"])
+async def test_bulk_wait_is_a_parent_span_whose_consumer_runs_outside_it(
+    emulator: Emulator, otel: Otel
+) -> None:
+    emulator.script_task("a", duration=600)
+    async with workspace(emulator, otel) as ws:
+        job_id = await ws.jobs.create(SETTINGS)
+        started = await bulk.run_now(ws, [job_id] * 30)
+        run_ids = [result.run.run_id for result in started if result.run]
+        finished = 0
+        async for _ in bulk.wait(ws, run_ids, poll=5):
+            finished += 1
+            await ws.jobs.get(job_id)  # the consumer's own call, between two yields
+    assert finished == 30
+    [waited] = otel.named("databricks.jobs bulk.wait")
+    attributes = dict(waited.attributes or {})
+    assert attributes["databricks.bulk.items"] == 30
+    assert attributes["databricks.bulk.finished"] == 30
+    assert attributes["databricks.wait.outcome"] == "finished"
+    calls = otel.children(waited)
+    assert attributes["databricks.calls"] >= 30  # at least one read of each finished run
+    assert (
+        len(calls)
+        == attributes["databricks.calls.traced"]
+        == expected_traced(int(attributes["databricks.calls"]))
+    )
+    assert {span.name for span in calls} <= {
+        "databricks.jobs runs/list",
+        "databricks.jobs runs/get",
+    }
+    # The consumer's calls are not the operation's: the span was current only in its cycles.
+    consumer = otel.named("databricks.jobs get")
+    assert len(consumer) == 30
+    assert all(span.parent is None for span in consumer)
+
+
+@pytest.mark.parametrize("anyio_backend", ["asyncio", "trio"])
+async def test_a_bulk_wait_left_early_ends_its_span_without_an_error(
+    emulator: Emulator, otel: Otel
+) -> None:
+    async with workspace(emulator, otel) as ws:
+        job_id = await ws.jobs.create(SETTINGS)
+        started = await bulk.run_now(ws, [job_id] * 3)
+        run_ids = [result.run.run_id for result in started if result.run]
+        waiting = bulk.wait(ws, run_ids, poll=5)
+        async for _ in waiting:
+            break
+        await waiting.aclose()
+    [waited] = otel.named("databricks.jobs bulk.wait")
+    assert dict(waited.attributes or {})["databricks.wait.outcome"] == "abandoned"
+    assert waited.status.status_code.name != "ERROR"
