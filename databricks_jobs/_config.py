@@ -111,10 +111,6 @@ def seconds(value: Seconds, *, name: str = "value") -> float:
     return result
 
 
-def _optional_seconds(value: Seconds | None, *, name: str) -> float | None:
-    return None if value is None else seconds(value, name=name)
-
-
 # One named converter per field, so that an error names the field (`Timeouts(read=-1)`:
 # "read must be ...") and type checkers still see the `Seconds` each field takes.
 def _connect(value: Seconds) -> float:
@@ -134,7 +130,7 @@ def _pool(value: Seconds) -> float:
 
 
 def _total(value: Seconds | None) -> float | None:
-    return _optional_seconds(value, name="total")
+    return None if value is None else seconds(value, name="total")
 
 
 def _keepalive_expiry(value: Seconds) -> float:

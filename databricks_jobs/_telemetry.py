@@ -249,7 +249,7 @@ class Telemetry:
 class Spanned:
     """An operation's span and instruments, begun; `current` makes it the calls' parent."""
 
-    __slots__ = ("_api", "_attached", "_instruments", "_span", "name", "operation")
+    __slots__ = ("_api", "_instruments", "_span", "name", "operation")
 
     def __init__(self, telemetry: Telemetry, name: str, attributes: Mapping[str, Any]) -> None:
         tracer = telemetry.tracer() if telemetry.enabled else None
