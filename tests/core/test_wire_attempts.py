@@ -81,3 +81,20 @@ async def test_a_reused_connection_that_drops_is_not_retried_behind_the_policy(
             with pytest.raises(ConnectionFailed):
                 await ws.request("GET", "/api/2.2/jobs/list")
     assert len(server.requests) == 1 + attempts
+
+
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+@pytest.mark.parametrize(("method", "path"), SAFE)
+async def test_without_aiohttps_private_switch_the_request_class_still_refuses_a_resend(
+    anyio_backend: str, method: str, path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A future aiohttp without the private switch: our request class is the guard alone."""
+    from databricks_jobs._transports import _aiohttp
+
+    monkeypatch.setattr(_aiohttp, "_RESEND_SWITCH", "_no_such_switch")
+    async with loopback_server(drop) as server:
+        async with workspace(server.url, "aiohttp", 1) as ws:
+            with pytest.raises(ConnectionFailed) as caught:
+                await ws.request(method, path, body={} if method == "PUT" else None)
+    assert len(server.requests) == 1
+    assert caught.value.request_sent is True
