@@ -40,7 +40,7 @@ import attrs
 
 from ._clock import Clock
 from ._errors import ConfigError, RateBudgetExhausted
-from ._sending import report_wait
+from ._sending import CURRENT_CALL, report_wait
 
 __all__ = [
     "DEFAULT_ENDPOINT_LIMITS",
@@ -248,11 +248,15 @@ class _Bucket:
 def time_left() -> float:
     """Seconds until the nearest deadline of the calling task's cancel scopes (inf: none).
 
-    The scopes hold the Workspace's total timeout of the call in progress and any deadline
-    the caller set itself (``anyio.fail_after``, ``move_on_after``, a trio deadline); a
-    deadline set with asyncio's own ``asyncio.timeout`` is not visible here.
+    The nearest of the Workspace's total timeout of the call in progress (its `CallState`)
+    and any deadline the caller set itself (``anyio.fail_after``, ``move_on_after``, a trio
+    deadline); a deadline set with asyncio's own ``asyncio.timeout`` is not visible here.
     """
-    return anyio.current_effective_deadline() - anyio.current_time()
+    deadline = anyio.current_effective_deadline()
+    call = CURRENT_CALL.get()
+    if call is not None and call.deadline < deadline:
+        deadline = call.deadline
+    return deadline - anyio.current_time()
 
 
 async def _refuse(error: RateBudgetExhausted) -> RateBudgetExhausted:

@@ -17,6 +17,7 @@ its token). `TrackedCalls` shows the call states of a block of code to its autho
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any, Final, Protocol
@@ -112,6 +113,7 @@ class CallState:
     __slots__ = (
         "ambiguous",
         "attempt",
+        "deadline",
         "fetching_token",
         "in_flight",
         "observer",
@@ -129,6 +131,8 @@ class CallState:
         self.fetching_token = False
         self.in_flight: SendRecord | None = None
         self.observer: CallObserver | None = None
+        self.deadline = math.inf
+        """When the call's total timeout ends, on the event loop's clock (inf: never)."""
 
     @classmethod
     def for_body(cls, body: Mapping[str, Any] | None, *, write: bool) -> CallState:
