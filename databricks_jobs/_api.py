@@ -22,6 +22,7 @@ from urllib.parse import quote, quote_plus
 import anyio
 import httpx
 
+from ._auth import StaticTokenAuth
 from ._clock import Clock
 from ._errors import (
     ApiError,
@@ -36,10 +37,10 @@ from ._errors import (
     mask_secrets,
     without_secrets,
 )
-from ._http import HttpClient
+from ._http import HttpClient, Received
 from ._inflight import InFlight
 from ._limits import RateBudget, endpoint_of
-from ._pagination import Paginator, collect_pages
+from ._pagination import Paginator, collect_pages, next_page_token
 from ._retry import RetryPolicy, retry_after
 from ._sending import CURRENT_CALL, CallState, TrackedCalls, register_call, track_calls
 from ._telemetry import Telemetry
@@ -136,6 +137,10 @@ class ApiClient:
     ) -> None:
         self.http = http
         self.auth = auth
+        # A personal access token's header never changes: set as it is, with no auth flow.
+        self._send_auth: httpx.Auth | str = (
+            auth.header if isinstance(auth, StaticTokenAuth) else auth
+        )
         self.retry = retry
         self.clock = clock
         self.total_timeout = total_timeout
@@ -375,7 +380,11 @@ class ApiClient:
         async def page(token: str | None) -> JSONObject:
             return await self.call("GET", path, query={**query, "page_token": token})
 
-        merged = await collect_pages(page, merge, endpoint=f"GET {path}")
+        first = await self.call("GET", path, query=query)
+        if next_page_token(first) is None:  # one page, as most objects come: nothing to merge
+            first.pop("next_page_token", None)
+            return _structure(first, into)
+        merged = await collect_pages(page, merge, endpoint=f"GET {path}", first=first)
         return _structure(merged, into)
 
     async def aclose(self) -> None:
@@ -393,7 +402,7 @@ class ApiClient:
         exchange = observer.exchange(request, attempt_number) if observer is not None else None
         started = time.perf_counter()
         try:
-            response = await self.http.send(request, auth=self.auth)
+            response = await self.http.send(request, auth=self._send_auth)
         except BaseException as exc:
             if isinstance(exc, Exception):
                 self._log(request, f"failed ({type(exc).__name__})", started, attempt_number)
@@ -418,7 +427,7 @@ class ApiClient:
             raise error
         return _decode(request, response)
 
-    def _error(self, request: httpx.Request, response: httpx.Response) -> ApiError:
+    def _error(self, request: httpx.Request, response: Received) -> ApiError:
         """The error for an answer with a status of 300 or more.
 
         A broken or hostile server can echo the credential into its answer: it is masked in
@@ -507,7 +516,7 @@ def status_is_redirect(status: int) -> bool:
     return 300 <= status < 400
 
 
-def _decode(request: httpx.Request, response: httpx.Response) -> JSONObject:
+def _decode(request: httpx.Request, response: Received) -> JSONObject:
     content = response.content
     if not content.strip():
         return {}

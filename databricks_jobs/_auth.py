@@ -38,7 +38,7 @@ from ._errors import (
     mask_secrets,
     without_secrets,
 )
-from ._http import HttpClient
+from ._http import HttpClient, Received
 from ._sending import fetching_token
 
 __all__ = [
@@ -90,6 +90,11 @@ class StaticTokenAuth(httpx.Auth):
         if not token:
             raise ConfigError("auth_type pat needs a token (DATABRICKS_TOKEN or token=...)")
         self._header = f"Bearer {token}"
+
+    @property
+    def header(self) -> str:
+        """The ``Authorization`` value (the client sets it without driving a flow)."""
+        return self._header
 
     def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
         request.headers["Authorization"] = self._header
@@ -203,7 +208,7 @@ class OAuthClientCredentials:
             raise _oauth_error(response, content, self._secrets)
         return self._read_answer(response, content)
 
-    def _read_answer(self, response: httpx.Response, content: bytes) -> AccessToken:
+    def _read_answer(self, response: Received, content: bytes) -> AccessToken:
         """The token of a successful answer; `AuthError` for anything else (never echoed).
 
         Texts the endpoint wrote go into the error with the client secret masked.
@@ -272,7 +277,7 @@ def _oauth_detail(data: dict[str, object]) -> str:
     return f"{data['error']}: {description}" if description else str(data["error"])
 
 
-def _oauth_error(response: httpx.Response, content: bytes, secrets: tuple[str, ...]) -> ApiError:
+def _oauth_error(response: Received, content: bytes, secrets: tuple[str, ...]) -> ApiError:
     """The error for a token endpoint's error answer, read as RFC 6749 writes it when it is.
 
     An RFC 6749 body (``error`` and ``error_description``, no ``message``) gives the error

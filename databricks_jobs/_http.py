@@ -25,20 +25,21 @@ import platform
 import ssl
 import sys
 import threading
-from collections.abc import Mapping
-from typing import Any, Final, Literal, TypeAlias
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Final, Literal, TypeAlias, cast
 
 import anyio
 import httpx
 
 from ._config import PoolLimits, Timeouts, check_header_text
 from ._errors import ClientClosedError, ConfigError, EventLoopError
-from ._transports import GivenTransport, TracingHTTPTransport
+from ._transports import GivenTransport, Received, TracingHTTPTransport
 from ._version import __version__
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
     "HttpClient",
+    "Received",
     "TransportChoice",
     "current_loop",
     "user_agent",
@@ -126,6 +127,9 @@ class HttpClient:
         self._plain_headers = httpx.Headers(self._headers)
         self._json_headers = httpx.Headers({**self._headers, "Content-Type": "application/json"})
         self._transport: httpx.AsyncBaseTransport | None = None
+        # How one exchange is made: the aiohttp transport's `exchange` (an `Answer` back),
+        # any other transport's `handle_async_request`.
+        self._exchange: Callable[[httpx.Request], Awaitable[Received]] | None = None
         self._urls: dict[str, httpx.URL] = {}
         self._query_urls: dict[tuple[Any, ...], httpx.URL] = {}
         self._timeout_extension = httpx.Timeout(
@@ -198,22 +202,30 @@ class HttpClient:
             self._query_urls[key] = merged
         return merged
 
-    async def send(self, request: httpx.Request, *, auth: httpx.Auth | None) -> httpx.Response:
+    async def send(self, request: httpx.Request, *, auth: httpx.Auth | str | None) -> Received:
         """Send one request (no retries here); the answer comes with its body read.
 
         `auth` is driven as an httpx auth flow (a 401 may make it send again); the flow is
-        closed however the exchange ends. Failures are our errors, made by the transport.
+        closed however the exchange ends. A string is an ``Authorization`` value that never
+        changes (a personal access token): set on the request, with no flow to drive.
+        Failures are our errors, made by the transport.
         """
-        transport = self._transport_for_loop()
+        exchange = self._exchange
+        if exchange is None or self._closed or current_loop() is not self._loop:
+            exchange = self._exchange_for_loop()
         if auth is None:
-            return await transport.handle_async_request(request)
+            return await exchange(request)
+        if isinstance(auth, str):
+            request.headers["Authorization"] = auth
+            return await exchange(request)
         flow = auth.async_auth_flow(request)
         try:
             request = await flow.__anext__()
             while True:
-                response = await transport.handle_async_request(request)
+                response = await exchange(request)
                 try:
-                    request = await flow.asend(response)
+                    # The flows read what `Received` has (an `Answer` is not a Response).
+                    request = await flow.asend(cast(httpx.Response, response))
                 except StopAsyncIteration:
                     return response
         finally:
@@ -240,15 +252,16 @@ class HttpClient:
             "await in cells instead of calling asyncio.run()"
         )
 
-    def _transport_for_loop(self) -> httpx.AsyncBaseTransport:
-        transport = self._transport
-        if transport is not None and not self._closed and current_loop() is self._loop:
-            return transport
+    def _exchange_for_loop(self) -> Callable[[httpx.Request], Awaitable[Received]]:
+        """The exchange of this loop's transport, made at first use; refused when unusable."""
         self.check_usable()
         with self._lock:
-            if self._transport is None:
-                self._transport = self._make_transport()
-            return self._transport
+            if self._transport is None or self._exchange is None:
+                transport = self._make_transport()
+                exchange = getattr(transport, "exchange", None)
+                self._exchange = exchange or transport.handle_async_request
+                self._transport = transport
+            return self._exchange
 
     def _make_transport(self) -> httpx.AsyncBaseTransport:
         choice = self._choice
@@ -310,6 +323,7 @@ class HttpClient:
         self._closed = True
         with self._lock:
             transport, self._transport = self._transport, None
+            self._exchange = None
         try:
             if transport is not None:
                 with anyio.CancelScope(shield=True):

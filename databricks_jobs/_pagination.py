@@ -188,14 +188,16 @@ async def collect_pages(
     merge: Callable[[JSONObject, JSONObject], int],
     *,
     endpoint: str = "the endpoint",
+    first: JSONObject | None = None,
 ) -> JSONObject:
-    """Request the first page, then every next page, merging each into the first.
+    """Request the first page (unless given), then every next page, merging each into it.
 
     The object is whole or not returned at all: a repeated page token, or
     `MAX_EMPTY_PAGES` pages in a row that add nothing, raise `DecodeError` (`TokenTrail`).
     `merge` returns how many elements a page added.
     """
-    first = await fetch(None)
+    if first is None:
+        first = await fetch(None)
     trail = TokenTrail(endpoint)
     token = next_page_token(first)
     added = 1  # the first page counts as a page with content: only later ones can be empty

@@ -5,7 +5,8 @@
 a transport passed as ``transport=``. ``_body``: the response body read whole within the
 cap. ``_slots``: the wait for a connection slot within the pool timeout.
 
-Each answers `handle_async_request` with the body read whole (at most the Workspace's
+Each answers `handle_async_request` (the aiohttp transport also `exchange`, with a lighter
+`Answer`) with the body read whole (at most the Workspace's
 ``max_response_bytes``, else `ResponseTooLarge`) and starts a fresh `SendRecord` for the
 exchange: marked sent when the request begins to leave (ours, from their own progress
 records) or when it is handed over (a given transport), with the status once the answer's
@@ -16,7 +17,8 @@ never copying a lower library's text.
 
 from __future__ import annotations
 
+from ._body import Answer, Received
 from ._given import GivenTransport
 from ._httpx import TracingHTTPTransport
 
-__all__ = ["GivenTransport", "TracingHTTPTransport"]
+__all__ = ["Answer", "GivenTransport", "Received", "TracingHTTPTransport"]

@@ -36,7 +36,7 @@ from .._errors import (
     refused_before_sending,
 )
 from .._sending import SendRecord, record_of
-from ._body import declared_too_large, read_capped, read_response, too_large
+from ._body import Answer, Received, declared_too_large, read_capped, read_response, too_large
 from ._slots import take_slot
 
 __all__ = ["AiohttpTransport"]
@@ -129,7 +129,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         return session
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Send one request and read the whole response body."""
+        """Send one request and read the whole response body (as an `httpx.Response`)."""
+        answer = await self.exchange(request)
+        if isinstance(answer, httpx.Response):
+            return answer
+        return read_response(answer.status_code, answer.headers, answer.content, request)
+
+    async def exchange(self, request: httpx.Request) -> Received:
+        """Send one request and read the whole response body: what a Workspace calls."""
         record = record_of(request)
         record.reset()  # a new exchange (after a 401, the auth flow sends the request again)
         await take_slot(self._slots, request)
@@ -138,7 +145,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         finally:
             self._slots.release()
 
-    async def _send(self, request: httpx.Request, record: SendRecord) -> httpx.Response:
+    async def _send(self, request: httpx.Request, record: SendRecord) -> Received:
         if self._closed:  # never open a session again after close (it would never be closed)
             raise ClientClosedError()
         session = self._session or self._open()
@@ -171,6 +178,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             ) as response:
                 record.status = response.status
                 content = await self._read(response, request)
+                if "Content-Encoding" not in response.headers:
+                    return Answer(response.status, response.raw_headers, content)
+                # Decoded as httpx decodes it (the session leaves bodies as they came).
                 return read_response(
                     response.status,
                     list(response.raw_headers),
