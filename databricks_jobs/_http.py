@@ -52,6 +52,8 @@ TransportChoice: TypeAlias = Literal["auto", "httpx", "aiohttp"] | httpx.AsyncBa
 _TRANSPORT_NAMES: Final = ("auto", "httpx", "aiohttp")
 DEFAULT_MAX_RESPONSE_BYTES: Final = 128 * 1024 * 1024
 """The largest response body read (128 MiB): outputs are capped at 5 MB by the service."""
+_SIZED_METHODS: Final = frozenset({"POST", "PUT", "PATCH"})
+"""Methods whose requests httpx always gives a ``Content-Length`` (0 without a body)."""
 _URL_CACHE_SIZE: Final = 512
 """Parsed URLs kept per path: parsing one costs tens of microseconds per request."""
 
@@ -124,8 +126,15 @@ class HttpClient:
         self._verify = verify
         extra = check_header_text(user_agent_extra, name="user_agent_extra")
         self._headers = {"User-Agent": user_agent(extra), "Accept": "application/json"}
-        self._plain_headers = httpx.Headers(self._headers)
-        self._json_headers = httpx.Headers({**self._headers, "Content-Type": "application/json"})
+        # The headers of every request, ``Host`` first as httpx puts it: built once, copied.
+        host = httpx.URL(base_url).netloc
+        ours = [(name.encode(), value.encode("ascii")) for name, value in self._headers.items()]
+        json_type = (b"Content-Type", b"application/json")
+        self._plain_headers = httpx.Headers([(b"Host", host), *ours])
+        self._json_headers = httpx.Headers([(b"Host", host), *ours, json_type])
+        empty = (b"Content-Length", b"0")  # a POST, PUT or PATCH without a body: after Host
+        self._empty_plain_headers = httpx.Headers([(b"Host", host), empty, *ours])
+        self._empty_json_headers = httpx.Headers([(b"Host", host), empty, *ours, json_type])
         self._transport: httpx.AsyncBaseTransport | None = None
         # How one exchange is made: the aiohttp transport's `exchange` (an `Answer` back),
         # any other transport's `handle_async_request`.
@@ -160,15 +169,12 @@ class HttpClient:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Request:
-        """Return the request a call would send (for dry runs, logging and `send`)."""
-        request_headers: httpx.Headers | dict[str, str]
-        if headers:
-            request_headers = dict(self._headers)
-            if content is not None:
-                request_headers["Content-Type"] = "application/json"
-            request_headers.update(headers)
-        else:  # built once: httpx copies a Headers as it is, without checking each again
-            request_headers = self._plain_headers if content is None else self._json_headers
+        """Return the request a call would send (for dry runs, logging and `send`).
+
+        Its headers are what ``httpx.Request(content=...)`` would give (``Host``, ours, then
+        ``Content-Length``), made from headers built once instead of computed per request:
+        that took three quarters of the time to build one (decision 58).
+        """
         url = self._urls.get(path)
         if url is None:
             url = httpx.URL(self.base_url + path)
@@ -176,13 +182,32 @@ class HttpClient:
                 self._urls[path] = url
         if params:
             url = self._with_query(path, url, params)
-        return httpx.Request(
+        extensions = {"timeout": self._timeout_extension}
+        if headers:  # a request of its own kind (the OAuth token request): httpx builds it
+            given = dict(self._headers)
+            if content is not None:
+                given["Content-Type"] = "application/json"
+            given.update(headers)
+            return httpx.Request(method, url, content=content, headers=given, extensions=extensions)
+        request_headers: httpx.Headers
+        if content:
+            request_headers = self._json_headers.copy()
+            request_headers["Content-Length"] = str(len(content))
+        elif method in _SIZED_METHODS:
+            request_headers = (
+                self._empty_plain_headers if content is None else self._empty_json_headers
+            )
+        else:  # httpx copies a Headers as it is, without checking each again
+            request_headers = self._plain_headers if content is None else self._json_headers
+        request = httpx.Request(
             method,
             url,
-            content=content,
+            stream=httpx.ByteStream(content or b""),
             headers=request_headers,
-            extensions={"timeout": self._timeout_extension},
+            extensions=extensions,
         )
+        request.read()  # the body is bytes in hand: `content` is readable, as httpx makes it
+        return request
 
     def _with_query(
         self, path: str, url: httpx.URL, params: Mapping[str, str | list[str]]
