@@ -485,9 +485,23 @@ class ApiClient:
 
 def _structure(data: Any, into: type[T]) -> T:
     """`data` decoded into `into`; `DecodeError` when its top is not what `into` asks for."""
+    structure = _STRUCTURE
+    if structure is None:
+        structure = _load_structure()
+    decoded: T = structure(data, into)
+    return decoded
+
+
+_STRUCTURE: Callable[[Any, Any], Any] | None = None
+"""`_serde.structure`, once loaded (an import statement per call costs a lookup each time)."""
+
+
+def _load_structure() -> Callable[[Any, Any], Any]:
+    global _STRUCTURE
     from ._serde import structure  # the models load on first use, not at import (decision 17)
 
-    return structure(data, into)
+    _STRUCTURE = structure
+    return structure
 
 
 def _token_note(token: str, may_have_applied: bool) -> str:
