@@ -8,6 +8,10 @@ measures only its own CPU time (`time.process_time`) for N calls at several conc
 
 Raw aiohttp is the floor: ``session.post(url, json=body)`` or ``session.get(url,
 params=...)``, then ``json.loads`` of the body (what any client must do to use the answer).
+A calibration row, raw aiohttp's run-now after ``--work-us`` microseconds of busy CPU work
+(40 by default), shows what a ratio means: on loopback, CPU a client spends per call shows
+up as more than itself, because the server, waiting more often, must be woken for each
+request (the socket writes cost more).
 Our rows are ``ws.request`` (the generic door, a JSON object back), ``ws.jobs.run_now_request``
 (a `RunNow` encoded, a `StartedRun` back) and ``ws.jobs.get`` (a `Job` decoded, whole).
 Figures are ratios to raw aiohttp doing the same call in the same run. The rows take turns
@@ -134,8 +138,15 @@ BASES = {  # the floor each row is compared with
 }
 
 
+def busy(microseconds: float) -> None:
+    """Spend `microseconds` of CPU in a loop (the calibration row's work)."""
+    end = time.perf_counter() + microseconds / 1e6
+    while time.perf_counter() < end:
+        pass
+
+
 async def run(
-    url: str, calls: int, levels: list[int], batches: int
+    url: str, calls: int, levels: list[int], batches: int, work_us: float = 40.0
 ) -> dict[str, dict[int, list[float]]]:
     """CPU ms per call of every row, per batch: rows take turns, batch by batch."""
     results: dict[str, dict[int, list[float]]] = {}
@@ -158,7 +169,15 @@ async def run(
             async def plain(client: httpx.AsyncClient = client) -> object:
                 return (await client.post(url + PATH, json=BODY)).json()
 
-            rows: dict[str, Call] = {RAW: raw, RAW_GET: raw_get, "plain httpx: run-now": plain}
+            async def raw_and_work(session: aiohttp.ClientSession = session) -> object:
+                busy(work_us)
+                return await raw(session)
+
+            rows: dict[str, Call] = {RAW: raw, RAW_GET: raw_get}
+            if work_us:
+                rows[f"raw aiohttp: run-now + {work_us:g} us of work"] = raw_and_work
+                BASES[f"raw aiohttp: run-now + {work_us:g} us of work"] = RAW
+            rows["plain httpx: run-now"] = plain
             for transport in ("aiohttp", "httpx"):
                 ws = await stack.enter_async_context(
                     Workspace(
@@ -313,6 +332,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 64])
     parser.add_argument("--otel-only", action="store_true", help="only the OpenTelemetry table")
     parser.add_argument("--no-otel", action="store_true", help="skip the OpenTelemetry table")
+    parser.add_argument(
+        "--work-us", type=float, default=40.0, help="the calibration row's work (0: no row)"
+    )
     args = parser.parse_args()
     port = free_port()
     server = multiprocessing.Process(target=serve, args=(port,), daemon=True)
@@ -327,7 +349,8 @@ def main() -> None:
     levels = args.concurrency
     try:
         if not args.otel_only:
-            print_turns(asyncio.run(run(url, args.calls, levels, args.batches)), args, levels)
+            results = asyncio.run(run(url, args.calls, levels, args.batches, args.work_us))
+            print_turns(results, args, levels)
         if not args.no_otel:
             otel = asyncio.run(run_otel(url, args.calls))
     finally:
