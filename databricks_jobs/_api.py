@@ -110,12 +110,16 @@ def _scalar(value: object) -> str:
     return str(value)
 
 
+_JSON_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), allow_nan=False)
+"""One encoder: ``json.dumps`` with options builds a new one per call (a third of its cost)."""
+
+
 def encode_body(body: Mapping[str, Any] | None) -> bytes | None:
     """Return a JSON body (no NaN or infinity; None for no body)."""
     if body is None:
         return None
     try:
-        return json.dumps(body, separators=(",", ":"), allow_nan=False).encode()
+        return _JSON_ENCODER.encode(body).encode()
     except (TypeError, ValueError) as exc:
         raise DecodeError(f"the request body cannot be written as JSON: {exc}") from None
 
