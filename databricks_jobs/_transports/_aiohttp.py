@@ -6,7 +6,7 @@ not say whether the request left: a connection dropped after a full request can 
 a connect timeout. That moment is marked by aiohttp's own request class, subclassed
 (``ClientSession(request_class=...)``, a documented parameter): its ``send`` is where aiohttp
 starts writing to a connection. aiohttp's trace signals could mark it too, but a session
-with any trace config builds a trace object and sends six signals per request: a fifth of
+with any trace config builds a trace object and sends about six signals per request: a fifth of
 aiohttp's own cost per call (decision 56).
 
 aiohttp sends a GET, PUT or DELETE a second time by itself when the server closes the
