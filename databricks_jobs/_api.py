@@ -141,10 +141,10 @@ class ApiClient:
     ) -> None:
         self.http = http
         self.auth = auth
-        # A personal access token's header never changes: set as it is, with no auth flow.
-        self._send_auth: httpx.Auth | str = (
-            auth.header if isinstance(auth, StaticTokenAuth) else auth
-        )
+        # A personal access token's header never changes: it is built into the request's
+        # headers (never a dry run's), with no auth flow to drive per request.
+        self._authorization = auth.header if isinstance(auth, StaticTokenAuth) else None
+        self._flow = None if self._authorization is not None else auth
         self.retry = retry
         self.clock = clock
         self.total_timeout = total_timeout
@@ -168,11 +168,26 @@ class ApiClient:
         A method that is not an HTTP token, or a path that cannot be a URL path (a line break
         in it), is a `SpecError`: refused here, before it can reach a transport.
         """
+        return self._build(method, path, query, body, authorization=None)
+
+    def _build(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, QueryValue] | None,
+        body: Mapping[str, Any] | None,
+        *,
+        authorization: str | None,
+    ) -> httpx.Request:
         if not _METHOD.fullmatch(method):
             raise SpecError(f"{method!r} is not an HTTP method", field="method")
         try:
             return self.http.build_request(
-                method.upper(), path, params=encode_query(query) or None, content=encode_body(body)
+                method.upper(),
+                path,
+                params=encode_query(query) or None,
+                content=encode_body(body),
+                authorization=authorization,
             )
         except httpx.InvalidURL as exc:
             reason = str(exc).split(",")[0]  # httpx names the character and its position
@@ -235,8 +250,9 @@ class ApiClient:
         is safe; by default the table of write endpoints decides (`_writes`): reads always
         are, convergent writes are, and so are triggers with an idempotency token.
         """
-        request = self.build_request(method, path, query=query, body=body)
         captured = _CAPTURED.get()
+        authorization = self._authorization if captured is None else None
+        request = self._build(method, path, query, body, authorization=authorization)
         if captured is not None:
             captured.append(request)
             raise DryRunStop(f"{request.method} {path} captured, not sent")
@@ -406,7 +422,7 @@ class ApiClient:
         exchange = observer.exchange(request, attempt_number) if observer is not None else None
         started = time.perf_counter()
         try:
-            response = await self.http.send(request, auth=self._send_auth)
+            response = await self.http.send(request, auth=self._flow)
         except BaseException as exc:
             if isinstance(exc, Exception):
                 self._log(request, f"failed ({type(exc).__name__})", started, attempt_number)

@@ -22,6 +22,8 @@ class Exchange:
     path: str
     headers: dict[str, str]
     body: bytes
+    header_lines: list[str] = attrs.Factory(list)
+    """The header lines as received, in order (repeats kept)."""
 
     async def respond(
         self, status: int, body: bytes = b"{}", headers: dict[str, str] | None = None
@@ -71,7 +73,7 @@ class LoopbackServer:
                 except (anyio.EndOfStream, anyio.BrokenResourceError):
                     return
                 body, buffer = rest[:length], rest[length:]
-                exchange = Exchange(stream, method, path, headers, body)
+                exchange = Exchange(stream, method, path, headers, body, header_lines)
                 self.requests.append(exchange)
                 await self.behaviour(exchange)
                 if getattr(exchange, "closed", False):

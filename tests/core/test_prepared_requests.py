@@ -14,7 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
-from databricks_jobs import Workspace
+from databricks_jobs import RetryPolicy, Workspace
+
+from .loopback import Exchange, loopback_server
 
 CASES = [
     ("GET", "/api/2.2/jobs/get", {"job_id": 7, "include_trigger_state": True}, None),
@@ -59,3 +61,39 @@ def test_requests_do_not_share_their_headers() -> None:
     fourth = ws.prepare_request("GET", "/api/2.2/jobs/get", query={"job_id": 1})
     assert "authorization" not in second.headers
     assert "authorization" not in fourth.headers
+
+
+COMBOS = [("asyncio", "aiohttp"), ("asyncio", "httpx"), ("trio", "httpx")]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("anyio_backend", "transport"), COMBOS)
+async def test_a_personal_access_token_is_sent_once_and_never_in_a_dry_run(
+    anyio_backend: str, transport: str
+) -> None:
+    """A PAT's header is built into the request (decision 58): once, and only when sent."""
+
+    async def ok(exchange: Exchange) -> None:
+        await exchange.respond(200, b'{"run_id": 1, "number_in_job": 1}')
+
+    async with loopback_server(ok) as server:
+        ws = Workspace(
+            host=server.url,
+            token="dapi-once",
+            transport=transport,  # type: ignore[arg-type]
+            retry=RetryPolicy(attempts=1),
+            env={},
+        )
+        async with ws:
+            await ws.jobs.run_now(1)
+            with ws.dry_run() as captured:
+                await ws.jobs.run_now(1)
+            await ws.request("GET", "/api/2.2/jobs/get", query={"job_id": 1})
+            await ws.request("POST", "/api/2.2/jobs/runs/cancel-all")
+    [dry] = captured
+    assert "authorization" not in dry.headers
+    assert len(server.requests) == 3
+    for sent in server.requests:
+        pairs = [line.split(":", 1) for line in sent.header_lines]
+        auth = [value.strip() for name, value in pairs if name.lower() == "authorization"]
+        assert auth == ["Bearer dapi-once"], sent.header_lines
