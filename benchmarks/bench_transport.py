@@ -12,8 +12,9 @@ A calibration row, raw aiohttp's run-now after ``--work-us`` microseconds of bus
 (40 by default), shows what a ratio means: on loopback, CPU a client spends per call shows
 up as more than itself, because the server, waiting more often, must be woken for each
 request (the socket writes cost more).
-Our rows are ``ws.request`` (the generic door, a JSON object back), ``ws.jobs.run_now_request``
-(a `RunNow` encoded, a `StartedRun` back) and ``ws.jobs.get`` (a `Job` decoded, whole).
+Our rows are ``ws.request`` (the generic door, a JSON object back, for run-now and for
+jobs/get), ``ws.jobs.run_now_request`` (a `RunNow` encoded, a `StartedRun` back) and
+``ws.jobs.get`` (a `Job` decoded, whole): the two jobs/get rows differ by the typed result.
 Figures are ratios to raw aiohttp doing the same call in the same run. The rows take turns
 in batches (``--batches``), so load that comes and goes on a shared machine falls on all of
 them alike, and the median batch of each row is reported.
@@ -132,6 +133,7 @@ RAW, RAW_GET = "raw aiohttp: run-now", "raw aiohttp: jobs/get"
 BASES = {  # the floor each row is compared with
     "brickjobs aiohttp: ws.request run-now": RAW,
     "brickjobs aiohttp: jobs.run_now_request": RAW,
+    "brickjobs aiohttp: ws.request jobs/get": RAW_GET,
     "brickjobs aiohttp: jobs.get": RAW_GET,
     "plain httpx: run-now": RAW,
     "brickjobs httpx: ws.request run-now": RAW,
@@ -200,9 +202,13 @@ async def run(
                 async def get(ws: Workspace = ws) -> object:
                     return await ws.jobs.get(123)
 
+                async def get_object(ws: Workspace = ws) -> object:
+                    return await ws.request("GET", GET_PATH, query={"job_id": 123})
+
                 rows[f"brickjobs {transport}: ws.request run-now"] = ours
                 if transport == "aiohttp":
                     rows["brickjobs aiohttp: jobs.run_now_request"] = run_now
+                    rows["brickjobs aiohttp: ws.request jobs/get"] = get_object
                     rows["brickjobs aiohttp: jobs.get"] = get
             for _ in range(batches):
                 for name, call in rows.items():
