@@ -163,7 +163,7 @@ class InFlight:
             task = asyncio.current_task()
         except RuntimeError:  # no asyncio loop running: trio
             task = None
-        if task is None:
+        if task is None or not hasattr(task, "uncancel"):  # trio, or a task of another kind
             deadline = math.inf if timeout is None else anyio.current_time() + timeout
             state.deadline = deadline
             return _ScopedCall(self, deadline, state)
