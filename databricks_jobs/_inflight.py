@@ -60,7 +60,9 @@ class Call:
         raise NotImplementedError
 
     def __enter__(self) -> Call:
-        raise NotImplementedError
+        self._begin()
+        self._flight._calls.add(self)
+        return self
 
     def __exit__(
         self,
@@ -68,6 +70,19 @@ class Call:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> bool:
+        self._flight._forget(self)
+        return self._end(exc_type, exc, tb)
+
+    def _begin(self) -> None:
+        raise NotImplementedError
+
+    def _end(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool:
+        """Leave the scope; True absorbs the exception (this scope's own cancellation)."""
         raise NotImplementedError
 
 
@@ -83,18 +98,15 @@ class _ScopedCall(Call):
     def cancel(self) -> None:
         self._scope.cancel()
 
-    def __enter__(self) -> Call:
+    def _begin(self) -> None:
         self._scope.__enter__()
-        self._flight._calls.add(self)
-        return self
 
-    def __exit__(
+    def _end(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> bool:
-        self._flight._forget(self)
         return bool(self._scope.__exit__(exc_type, exc, tb))
 
 
@@ -118,21 +130,18 @@ class _TaskCall(Call):
         self._cancelled = True
         self._task.cancel()
 
-    def __enter__(self) -> Call:
+    def _begin(self) -> None:
         self._cancelling = self._task.cancelling()
-        self._flight._calls.add(self)
         if self.deadline != math.inf:
             self._flight._alarm_for(self.deadline)
-        return self
 
-    def __exit__(
+    def _end(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> bool:
         self._exited = True
-        self._flight._forget(self)
         if not self._cancelled:
             return False
         # Take back the one cancellation this scope made; absorb it only when no other

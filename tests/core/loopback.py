@@ -9,8 +9,13 @@ from contextlib import asynccontextmanager
 import anyio
 import anyio.abc
 import attrs
+import pytest
 
 Behaviour = Callable[["Exchange"], Awaitable[None]]
+
+COMBOS = [("asyncio", "aiohttp"), ("asyncio", "httpx"), ("trio", "httpx")]
+"""Each transport on each event loop it runs on."""
+combos = pytest.mark.parametrize(("anyio_backend", "transport"), COMBOS)
 
 
 @attrs.define

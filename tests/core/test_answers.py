@@ -25,12 +25,10 @@ from databricks_jobs import (
     Workspace,
 )
 
-from .loopback import Exchange, loopback_server
+from .loopback import Exchange, combos, loopback_server
 
 pytestmark = pytest.mark.anyio
 
-COMBOS = [("asyncio", "aiohttp"), ("asyncio", "httpx"), ("trio", "httpx")]
-combos = pytest.mark.parametrize(("anyio_backend", "transport"), COMBOS)
 ANSWER = {"job_id": 7, "settings": {"name": "ünïcode", "tasks": [{"task_key": "a"}]}}
 
 

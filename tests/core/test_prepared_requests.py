@@ -16,7 +16,7 @@ import pytest
 
 from databricks_jobs import RetryPolicy, Workspace
 
-from .loopback import Exchange, loopback_server
+from .loopback import Exchange, combos, loopback_server
 
 CASES = [
     ("GET", "/api/2.2/jobs/get", {"job_id": 7, "include_trigger_state": True}, None),
@@ -63,11 +63,8 @@ def test_requests_do_not_share_their_headers() -> None:
     assert "authorization" not in fourth.headers
 
 
-COMBOS = [("asyncio", "aiohttp"), ("asyncio", "httpx"), ("trio", "httpx")]
-
-
 @pytest.mark.anyio
-@pytest.mark.parametrize(("anyio_backend", "transport"), COMBOS)
+@combos
 async def test_a_personal_access_token_is_sent_once_and_never_in_a_dry_run(
     anyio_backend: str, transport: str
 ) -> None:

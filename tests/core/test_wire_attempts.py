@@ -19,12 +19,10 @@ from databricks_jobs import (
     Workspace,
 )
 
-from .loopback import Exchange, drop, loopback_server
+from .loopback import Exchange, combos, drop, loopback_server
 
 pytestmark = pytest.mark.anyio
 
-COMBOS = [("asyncio", "aiohttp"), ("asyncio", "httpx"), ("trio", "httpx")]
-combos = pytest.mark.parametrize(("anyio_backend", "transport"), COMBOS)
 SAFE = [("GET", "/api/2.2/jobs/get"), ("PUT", "/api/2.0/permissions/jobs/7"),
         ("DELETE", "/api/2.0/some/thing")]  # fmt: skip
 

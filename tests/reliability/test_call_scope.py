@@ -41,6 +41,14 @@ def workspace(url: str, transport: str, total: float = 60.0) -> Workspace:
     )
 
 
+@pytest.fixture
+def stalled() -> Emulator:
+    """An emulator whose next jobs/get is applied and then not answered for 30 s."""
+    emulator = Emulator(VirtualClock())
+    emulator.faults.next("stall", path="jobs/get", seconds=30)
+    return emulator
+
+
 async def until_stalled(emulator: Emulator, path: str) -> None:
     with anyio.fail_after(10):
         while not emulator.requests_to(path):  # noqa: ASYNC110 - the server's progress
@@ -49,10 +57,9 @@ async def until_stalled(emulator: Emulator, path: str) -> None:
 
 @TRANSPORTS
 async def test_the_callers_own_cancellation_wins_over_a_close_in_the_same_step(
-    anyio_backend: str, transport: str
+    anyio_backend: str, transport: str, stalled: Emulator
 ) -> None:
-    emulator = Emulator(VirtualClock())
-    emulator.faults.next("stall", path="jobs/get", seconds=30)
+    emulator = stalled
     async with emulator.serve() as url:
         ws = workspace(url, transport)
         call = asyncio.ensure_future(ws.jobs.get(1))
@@ -66,10 +73,9 @@ async def test_the_callers_own_cancellation_wins_over_a_close_in_the_same_step(
 
 @TRANSPORTS
 async def test_a_close_alone_is_a_closed_error_and_the_task_is_not_left_cancelling(
-    anyio_backend: str, transport: str
+    anyio_backend: str, transport: str, stalled: Emulator
 ) -> None:
-    emulator = Emulator(VirtualClock())
-    emulator.faults.next("stall", path="jobs/get", seconds=30)
+    emulator = stalled
     async with emulator.serve() as url:
         ws = workspace(url, transport)
 
@@ -103,10 +109,9 @@ async def test_a_deadline_leaves_the_task_uncancelled(anyio_backend: str, transp
 
 @TRANSPORTS
 async def test_the_callers_own_asyncio_timeout_is_the_callers_error(
-    anyio_backend: str, transport: str
+    anyio_backend: str, transport: str, stalled: Emulator
 ) -> None:
-    emulator = Emulator(VirtualClock())
-    emulator.faults.next("stall", path="jobs/get", seconds=30)
+    emulator = stalled
     async with emulator.serve() as url, workspace(url, transport) as ws:
         with pytest.raises(TimeoutError) as caught:
             async with asyncio.timeout(0.2):
