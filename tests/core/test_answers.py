@@ -98,3 +98,35 @@ async def test_an_answer_that_is_not_json_names_its_content_type(
         assert isinstance(caught.value, ApiError)
         assert caught.value.status == 502
         assert "HTML page" in str(caught.value)
+
+
+@combos
+async def test_a_401_answer_drives_the_refreshing_flow_on_every_transport(
+    anyio_backend: str, transport: str
+) -> None:
+    """The auth flow reads the answer (an `Answer` under aiohttp) to refresh on a 401."""
+    tokens = iter(["t-expired", "t-fresh"])
+
+    async def provider() -> str:
+        return next(tokens)
+
+    async def by_token(exchange: Exchange) -> None:
+        if exchange.headers["authorization"] == "Bearer t-expired":
+            body = json.dumps({"error_code": "UNAUTHENTICATED", "message": "expired"})
+            await exchange.respond(401, body.encode())
+        else:
+            await exchange.respond(200, json.dumps(ANSWER).encode())
+
+    async with loopback_server(by_token) as server:
+        ws = Workspace(
+            host=server.url,
+            token_provider=provider,
+            transport=transport,  # type: ignore[arg-type]
+            retry=RetryPolicy.never(),
+            clock=VirtualClock(),
+            env={},
+        )
+        async with ws:
+            assert await ws.request("GET", "/api/2.2/jobs/get", query={"job_id": 7}) == ANSWER
+    sent = [exchange.headers["authorization"] for exchange in server.requests]
+    assert sent == ["Bearer t-expired", "Bearer t-fresh"]
