@@ -396,14 +396,14 @@ class ApiClient:
 
         The object is whole or an error (`DecodeError` for pages that would never end).
         """
-
-        async def page(token: str | None) -> JSONObject:
-            return await self.call("GET", path, query={**query, "page_token": token})
-
         first = await self.call("GET", path, query=query)
         if next_page_token(first) is None:  # one page, as most objects come: nothing to merge
             first.pop("next_page_token", None)
             return _structure(first, into)
+
+        async def page(token: str | None) -> JSONObject:
+            return await self.call("GET", path, query={**query, "page_token": token})
+
         merged = await collect_pages(page, merge, endpoint=f"GET {path}", first=first)
         return _structure(merged, into)
 
