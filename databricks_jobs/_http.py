@@ -57,6 +57,8 @@ _SIZED_METHODS: Final = frozenset({"POST", "PUT", "PATCH"})
 """Methods whose requests httpx always gives a ``Content-Length`` (0 without a body)."""
 _URL_CACHE_SIZE: Final = 512
 """Parsed URLs kept per path: parsing one costs tens of microseconds per request."""
+_SIZED_CACHE_SIZE: Final = 256
+"""Header sets kept per body length (the cache is emptied when full)."""
 
 
 @attrs.frozen
@@ -67,6 +69,18 @@ class _HeaderSet:
     json: httpx.Headers
     empty_plain: httpx.Headers
     empty_json: httpx.Headers
+    _sized: dict[int, httpx.Headers] = attrs.field(factory=dict, eq=False, repr=False)
+
+    def sized(self, length: int) -> httpx.Headers:
+        """The headers of a JSON body of `length` bytes (kept per length: bodies repeat)."""
+        headers = self._sized.get(length)
+        if headers is None:
+            # What setting ``Content-Length`` on a copy of `json` gives: it comes last.
+            headers = httpx.Headers([*self.json.raw, (b"Content-Length", b"%d" % length)])
+            if len(self._sized) >= _SIZED_CACHE_SIZE:
+                self._sized.clear()
+            self._sized[length] = headers
+        return headers
 
 
 def current_loop() -> object:
@@ -218,8 +232,7 @@ class HttpClient:
             sets = self._header_sets[authorization] = self._header_set(authorization)
         request_headers: httpx.Headers
         if content:
-            request_headers = sets.json.copy()
-            request_headers["Content-Length"] = str(len(content))
+            request_headers = sets.sized(len(content))
         elif method in _SIZED_METHODS:
             request_headers = sets.empty_plain if content is None else sets.empty_json
         else:  # httpx copies a Headers as it is, without checking each again
@@ -243,8 +256,12 @@ class HttpClient:
         poll asks for the same run again and again. The cache is emptied when full, so a
         process that reads many different runs keeps the recent ones.
         """
-        key = (path, *((k, v if isinstance(v, str) else tuple(v)) for k, v in params.items()))
-        merged = self._query_urls.get(key)
+        key: tuple[Any, ...] = (path, *params.items())
+        try:
+            merged = self._query_urls.get(key)
+        except TypeError:  # a list of values: kept as a tuple
+            key = (path, *((k, v if isinstance(v, str) else tuple(v)) for k, v in params.items()))
+            merged = self._query_urls.get(key)
         if merged is None:
             merged = url.copy_with(params=params)
             if len(self._query_urls) >= _URL_CACHE_SIZE:

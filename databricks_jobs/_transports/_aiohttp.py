@@ -44,6 +44,8 @@ __all__ = ["AiohttpTransport"]
 _SKIP_HEADERS = frozenset({b"content-length", b"transfer-encoding", b"connection"})
 _URL_CACHE_SIZE = 512
 """Parsed URLs kept (the cache is emptied when full)."""
+_HEADERS_CACHE_SIZE = 256
+"""Decoded header sets kept (the cache is emptied when full)."""
 
 
 _RESEND_SWITCH: Final = "_retry_connection"
@@ -107,6 +109,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._slots = anyio.Semaphore(limits.max_connections)
         self._timeouts: dict[tuple[float | None, float | None], aiohttp.ClientTimeout] = {}
         self._urls: dict[str, yarl.URL] = {}
+        self._headers: dict[tuple[tuple[bytes, bytes], ...], tuple[tuple[str, str], ...]] = {}
 
     def _open(self) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(
@@ -157,15 +160,11 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 total=None, connect=connect, sock_connect=connect, sock_read=read
             )
             self._timeouts[connect, read] = timeout
-        # The raw pairs, decoded once with the headers' encoding: what `multi_items` gives,
-        # without finding the encoding again for every header.
-        encoding = request.headers.encoding
-        headers = [
-            (name.decode(encoding), value.decode(encoding))
-            for name, value in ((name.lower(), value) for name, value in request.headers.raw)
-            if name not in _SKIP_HEADERS
-        ]
-        body = await request.aread()
+        headers = self._headers_of(request.headers)
+        try:
+            body = request.content  # read already, as a Workspace's requests are
+        except httpx.RequestNotRead:
+            body = await request.aread()
         sending = _SENDING.set(_Progress(record))
         try:
             async with session.request(
@@ -237,6 +236,27 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if declared is not None:
             return await response.read()
         return await read_capped(response.content.iter_any(), request, self._max_body)
+
+    def _headers_of(self, given: httpx.Headers) -> tuple[tuple[str, str], ...]:
+        """The headers for aiohttp: the raw pairs decoded, kept per set of raw pairs.
+
+        Decoded with the headers' encoding found once: what `multi_items` gives, without
+        finding it again for every header. A Workspace's requests carry a few sets of
+        headers (with or without a body, and its length), so each is decoded once.
+        """
+        raw = tuple(given.raw)
+        headers = self._headers.get(raw)
+        if headers is None:
+            encoding = given.encoding
+            headers = tuple(
+                (name.decode(encoding), value.decode(encoding))
+                for name, value in ((name.lower(), value) for name, value in raw)
+                if name not in _SKIP_HEADERS
+            )
+            if len(self._headers) >= _HEADERS_CACHE_SIZE:
+                self._headers.clear()
+            self._headers[raw] = headers
+        return headers
 
     def _yarl_url(self, url: httpx.URL) -> yarl.URL:
         """The URL for aiohttp, already encoded; kept per URL (paths and polls repeat)."""

@@ -51,6 +51,51 @@ def test_a_prepared_request_is_what_httpx_builds(
     assert "authorization" not in prepared.headers  # credentials are added when sent
 
 
+def test_bodies_of_every_length_carry_their_own_length() -> None:
+    """Headers are kept per body length (a bounded cache): more lengths than it keeps."""
+    ws = Workspace(host="https://x.example.com", token="dapi-x", env={})
+    for _ in range(2):  # the second round after the cache was emptied and filled again
+        for size in range(300):
+            body = {"job_id": 1, "job_parameters": {"pad": "x" * size}}
+            prepared = ws.prepare_request("POST", "/api/2.2/jobs/run-now", body=body)
+            expected = httpx.Request(
+                "POST",
+                prepared.url,
+                content=json.dumps(body, separators=(",", ":")).encode(),
+                headers={
+                    "User-Agent": prepared.headers["user-agent"],
+                    "Accept": "application/json",
+                    "Content-Type": "application/json",
+                },
+            )
+            assert prepared.headers.raw == expected.headers.raw
+            assert prepared.content == expected.content
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"run_id": 7, "tasks": ["a", "b"]},
+        {"tasks": ("a",), "flag": True},
+        {"tasks": [], "run_id": "7"},
+    ],
+)
+def test_a_query_with_lists_is_what_httpx_builds_each_time(query: dict[str, Any]) -> None:
+    ws = Workspace(host="https://x.example.com", token="dapi-x", env={})
+    expected_params = {
+        k: [str(x) for x in v]
+        if isinstance(v, list | tuple)
+        else str(v).lower()
+        if isinstance(v, bool)
+        else str(v)
+        for k, v in query.items()
+    }
+    expected = httpx.Request("GET", "https://x.example.com/api/2.2/x", params=expected_params)
+    first = ws.prepare_request("GET", "/api/2.2/x", query=query)
+    second = ws.prepare_request("GET", "/api/2.2/x", query=query)  # from the cache
+    assert first.url == second.url == expected.url
+
+
 def test_requests_do_not_share_their_headers() -> None:
     ws = Workspace(host="https://x.example.com", token="dapi-x", env={})
     first = ws.prepare_request("POST", "/api/2.2/jobs/run-now", body={"job_id": 1})
