@@ -533,7 +533,8 @@ def _decoder_for(kind: _Kind) -> Callable[[Any], Any]:
         fn_name = f"s_{_name(kind.tp)}"
 
         def decode_model(value: Any) -> Any:
-            _expect_object(value)
+            if value.__class__ is not dict:
+                _expect_object(value)
             return _NS[fn_name](value)
 
         return decode_model
