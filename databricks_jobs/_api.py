@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import functools
 import json
 import logging
 import re
@@ -360,26 +361,16 @@ class ApiClient:
         state: CallState,
         safe: bool,
     ) -> JSONObject:
-        async def attempt() -> JSONObject:
-            record = state.begin(request)
-            try:
-                await self.budget.wait_open(endpoint)
-                await self.budget.acquire(endpoint)
-                return await self._send_once(request, state, endpoint)
-            except Exception:
-                # Not for cancellation: a deadline reads the attempt it cut as still in flight.
-                state.failed(record)
-                raise
-
         with self._in_flight.track(self.total_timeout, state) as call:
             try:
-                return await attempt()  # the first attempt, with no retry machinery around it
+                # The first attempt, with no retry machinery around it.
+                return await self._attempt(request, state, endpoint)
             except DatabricksError as error:
                 failed = error
             # Retried outside the except clause: later errors do not chain the first one.
             return await retry_after(
                 failed,
-                attempt,
+                functools.partial(self._attempt, request, state, endpoint),
                 policy=self.retry,
                 safe=safe,
                 clock=self.clock,
@@ -485,39 +476,50 @@ class ApiClient:
         await self._in_flight.close()
         await self.http.aclose()
 
-    async def _send_once(
-        self, request: httpx.Request, state: CallState, endpoint: str
-    ) -> JSONObject:
-        attempt_number = state.attempt
-        # Telemetry: a CLIENT span and a duration per exchange, when anything records them.
-        observer = state.observer
-        exchange = observer.exchange(request, attempt_number) if observer is not None else None
-        started = time.perf_counter()
+    async def _attempt(self, request: httpx.Request, state: CallState, endpoint: str) -> JSONObject:
+        """One attempt: a fresh send record, the gate and the limiter, one exchange, logged.
+
+        An answer with a status of 300 or more becomes its typed error; the body becomes a
+        JSON object. A failed attempt tells the call state whether it may have been applied.
+        """
+        record = state.begin(request)
         try:
-            response = await self.http.send(request, auth=self._flow)
-        except BaseException as exc:
-            if isinstance(exc, Exception):
-                self._log(request, f"failed ({type(exc).__name__})", started, attempt_number)
+            await self.budget.wait_open(endpoint)
+            await self.budget.acquire(endpoint)
+            attempt_number = state.attempt
+            # Telemetry: a CLIENT span and a duration per exchange, when anything records them.
+            observer = state.observer
+            exchange = observer.exchange(request, attempt_number) if observer is not None else None
+            started = time.perf_counter()
+            try:
+                response = await self.http.send(request, auth=self._flow)
+            except BaseException as exc:
+                if isinstance(exc, Exception):
+                    self._log(request, f"failed ({type(exc).__name__})", started, attempt_number)
+                if exchange is not None:
+                    exchange.end(exc, None)
+                raise
             if exchange is not None:
-                exchange.end(exc, None)
+                exchange.end(None, response)
+            self._log(request, str(response.status_code), started, attempt_number)
+            status = response.status_code
+            if status >= 300:
+                error = self._error(request, response)
+                if isinstance(error, RateLimited) and status == 429:
+                    # The service's limits are per endpoint: a 429 pauses the endpoint it
+                    # came from, unless its message says the whole workspace's limit was hit.
+                    advised = error.retry_after if error.retry_after is not None else _DEFAULT_PAUSE
+                    await self.budget.pause(
+                        endpoint,
+                        min(advised, self.retry.max_retry_after),
+                        workspace_wide=error.workspace_wide,
+                    )
+                raise error
+            return _decode(request, response)
+        except Exception:
+            # Not for cancellation: a deadline reads the attempt it cut as still in flight.
+            state.failed(record)
             raise
-        if exchange is not None:
-            exchange.end(None, response)
-        self._log(request, str(response.status_code), started, attempt_number)
-        status = response.status_code
-        if status >= 300:
-            error = self._error(request, response)
-            if isinstance(error, RateLimited) and status == 429:
-                # The service's limits are per endpoint: a 429 pauses the endpoint it came
-                # from, unless its message says the whole workspace's limit was hit.
-                advised = error.retry_after if error.retry_after is not None else _DEFAULT_PAUSE
-                await self.budget.pause(
-                    endpoint,
-                    min(advised, self.retry.max_retry_after),
-                    workspace_wide=error.workspace_wide,
-                )
-            raise error
-        return _decode(request, response)
 
     def _error(self, request: httpx.Request, response: Received) -> ApiError:
         """The error for an answer with a status of 300 or more.

@@ -269,19 +269,28 @@ class HttpClient:
             self._query_urls[key] = merged
         return merged
 
-    async def send(self, request: httpx.Request, *, auth: httpx.Auth | None) -> Received:
+    def send(self, request: httpx.Request, *, auth: httpx.Auth | None) -> Awaitable[Received]:
         """Send one request (no retries here); the answer comes with its body read.
 
         `auth` is driven as an httpx auth flow (a 401 may make it send again); the flow is
         closed however the exchange ends. None: the request carries its credential already
-        (built with a personal access token's header), or needs none.
+        (built with a personal access token's header), or needs none: the exchange itself
+        is awaited, without a coroutine of ours around it.
         Failures are our errors, made by the transport.
         """
         exchange = self._exchange
         if exchange is None or self._closed or current_loop() is not self._loop:
             exchange = self._exchange_for_loop()
         if auth is None:
-            return await exchange(request)
+            return exchange(request)
+        return self._send_with_flow(exchange, request, auth)
+
+    async def _send_with_flow(
+        self,
+        exchange: Callable[[httpx.Request], Awaitable[Received]],
+        request: httpx.Request,
+        auth: httpx.Auth,
+    ) -> Received:
         flow = auth.async_auth_flow(request)
         try:
             request = await flow.__anext__()

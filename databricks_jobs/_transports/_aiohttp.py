@@ -139,89 +139,89 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         return read_response(answer.status_code, answer.headers, answer.content, request)
 
     async def exchange(self, request: httpx.Request) -> Received:
-        """Send one request and read the whole response body: what a Workspace calls."""
+        """Send one request and read the whole response body: what a Workspace calls.
+
+        One coroutine from the connection slot to the answer (a frame less per request).
+        """
         record = record_of(request)
         record.reset()  # a new exchange (after a 401, the auth flow sends the request again)
         await take_slot(self._slots, request)
         try:
-            return await self._send(request, record)
+            if self._closed:  # never open a session again after close (it would never be closed)
+                raise ClientClosedError()
+            session = self._session or self._open()
+            timeouts = request.extensions.get("timeout", {})
+            connect, read = timeouts.get("connect"), timeouts.get("read")
+            timeout = self._timeouts.get((connect, read))
+            if timeout is None:  # one per Workspace in practice: its Timeouts
+                timeout = aiohttp.ClientTimeout(
+                    total=None, connect=connect, sock_connect=connect, sock_read=read
+                )
+                self._timeouts[connect, read] = timeout
+            headers = self._headers_of(request.headers)
+            try:
+                body = request.content  # read already, as a Workspace's requests are
+            except httpx.RequestNotRead:
+                body = await request.aread()
+            sending = _SENDING.set(_Progress(record))
+            try:
+                async with session.request(
+                    request.method,
+                    self._yarl_url(request.url),
+                    data=body or None,
+                    headers=headers,
+                    timeout=timeout,
+                    allow_redirects=False,
+                ) as response:
+                    record.status = response.status
+                    content = await self._read(response, request)
+                    if "Content-Encoding" not in response.headers:
+                        return Answer(response.status, response.raw_headers, content)
+                    # Decoded as httpx decodes it (the session leaves bodies as they came).
+                    return read_response(
+                        response.status,
+                        list(response.raw_headers),
+                        content,
+                        request,
+                        {"http_version": b"HTTP/1.1"},
+                    )
+            except DatabricksError:  # ours already (a body over the cap): not aiohttp's failure
+                raise
+            except TimeoutError as exc:
+                sent = record.sent
+                phase: Literal["read", "connect"] = "read" if sent else "connect"
+                error: DatabricksError = RequestTimeout(
+                    f"{phase} timeout ({type(exc).__name__})",
+                    phase=phase,
+                    method=request.method,
+                    path=request.url.path,
+                    request_sent=sent,
+                )
+            except _NotSentAgain as stopped:
+                error = ConnectionFailed.caused_by(
+                    stopped.original,
+                    request_sent=record.sent,
+                    method=request.method,
+                    path=request.url.path,
+                )
+            except (aiohttp.ClientError, OSError) as exc:
+                error = ConnectionFailed.caused_by(
+                    exc, request_sent=record.sent, method=request.method, path=request.url.path
+                )
+            except ValueError:
+                # aiohttp refuses a header value holding a control character with a bare
+                # ValueError while serialising the headers, before writing any of them (its
+                # `send` has begun, so the record says sent: it cannot tell).
+                # Broken answers are ClientErrors, handled above.
+                record.sent = False
+                error = refused_before_sending(request.method, request.url.path)
+            finally:
+                _SENDING.reset(sending)
+            # Raised outside the except clauses: aiohttp's error, whose text may quote a header
+            # or a status line a hostile server wrote, is neither the cause nor the context.
+            raise error
         finally:
             self._slots.release()
-
-    async def _send(self, request: httpx.Request, record: SendRecord) -> Received:
-        if self._closed:  # never open a session again after close (it would never be closed)
-            raise ClientClosedError()
-        session = self._session or self._open()
-        timeouts = request.extensions.get("timeout", {})
-        connect, read = timeouts.get("connect"), timeouts.get("read")
-        timeout = self._timeouts.get((connect, read))
-        if timeout is None:  # one per Workspace in practice: its Timeouts
-            timeout = aiohttp.ClientTimeout(
-                total=None, connect=connect, sock_connect=connect, sock_read=read
-            )
-            self._timeouts[connect, read] = timeout
-        headers = self._headers_of(request.headers)
-        try:
-            body = request.content  # read already, as a Workspace's requests are
-        except httpx.RequestNotRead:
-            body = await request.aread()
-        sending = _SENDING.set(_Progress(record))
-        try:
-            async with session.request(
-                request.method,
-                self._yarl_url(request.url),
-                data=body or None,
-                headers=headers,
-                timeout=timeout,
-                allow_redirects=False,
-            ) as response:
-                record.status = response.status
-                content = await self._read(response, request)
-                if "Content-Encoding" not in response.headers:
-                    return Answer(response.status, response.raw_headers, content)
-                # Decoded as httpx decodes it (the session leaves bodies as they came).
-                return read_response(
-                    response.status,
-                    list(response.raw_headers),
-                    content,
-                    request,
-                    {"http_version": b"HTTP/1.1"},
-                )
-        except DatabricksError:  # ours already (a body over the cap): not aiohttp's failure
-            raise
-        except TimeoutError as exc:
-            sent = record.sent
-            phase: Literal["read", "connect"] = "read" if sent else "connect"
-            error: DatabricksError = RequestTimeout(
-                f"{phase} timeout ({type(exc).__name__})",
-                phase=phase,
-                method=request.method,
-                path=request.url.path,
-                request_sent=sent,
-            )
-        except _NotSentAgain as stopped:
-            error = ConnectionFailed.caused_by(
-                stopped.original,
-                request_sent=record.sent,
-                method=request.method,
-                path=request.url.path,
-            )
-        except (aiohttp.ClientError, OSError) as exc:
-            error = ConnectionFailed.caused_by(
-                exc, request_sent=record.sent, method=request.method, path=request.url.path
-            )
-        except ValueError:
-            # aiohttp refuses a header value holding a control character with a bare
-            # ValueError while serialising the headers, before writing any of them (its
-            # `send` has begun, so the record says sent: it cannot tell).
-            # Broken answers are ClientErrors, handled above.
-            record.sent = False
-            error = refused_before_sending(request.method, request.url.path)
-        finally:
-            _SENDING.reset(sending)
-        # Raised outside the except clauses: aiohttp's error, whose text may quote a header
-        # or a status line a hostile server wrote, is neither the cause nor the context.
-        raise error
 
     async def _read(self, response: aiohttp.ClientResponse, request: httpx.Request) -> bytes:
         """The whole body, in one piece; `ResponseTooLarge` past `max_body` bytes.
