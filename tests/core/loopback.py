@@ -11,11 +11,25 @@ import anyio.abc
 import attrs
 import pytest
 
+from databricks_jobs import RetryPolicy, VirtualClock, Workspace
+
 Behaviour = Callable[["Exchange"], Awaitable[None]]
 
 COMBOS = [("asyncio", "aiohttp"), ("asyncio", "httpx"), ("trio", "httpx")]
 """Each transport on each event loop it runs on."""
 combos = pytest.mark.parametrize(("anyio_backend", "transport"), COMBOS)
+
+
+def workspace(url: str, transport: str) -> Workspace:
+    """A Workspace on `url` with `transport`: no retries, a virtual clock, no environment."""
+    return Workspace(
+        host=url,
+        token="dapi-loopback",
+        transport=transport,  # type: ignore[arg-type]
+        retry=RetryPolicy.never(),
+        clock=VirtualClock(),
+        env={},
+    )
 
 
 @attrs.define

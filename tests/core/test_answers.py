@@ -25,22 +25,11 @@ from databricks_jobs import (
     Workspace,
 )
 
-from .loopback import Exchange, combos, loopback_server
+from .loopback import Exchange, combos, loopback_server, workspace
 
 pytestmark = pytest.mark.anyio
 
 ANSWER = {"job_id": 7, "settings": {"name": "ünïcode", "tasks": [{"task_key": "a"}]}}
-
-
-def workspace(url: str, transport: str) -> Workspace:
-    return Workspace(
-        host=url,
-        token="dapi-answers",
-        transport=transport,  # type: ignore[arg-type]
-        retry=RetryPolicy.never(),
-        clock=VirtualClock(),
-        env={},
-    )
 
 
 @combos

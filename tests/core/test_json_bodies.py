@@ -17,10 +17,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from databricks_jobs import DecodeError, RetryPolicy, Workspace, _api
+from databricks_jobs import DecodeError, _api
 from databricks_jobs._api import encode_body, parse_json
 
-from .loopback import Exchange, combos, loopback_server
+from .loopback import Exchange, combos, loopback_server, workspace
 
 JSON_VALUES = st.recursive(
     st.none()
@@ -159,6 +159,7 @@ def test_a_body_with_wide_integers_is_written_exactly() -> None:
 
 # --- through a Workspace -------------------------------------------------------------------
 
+
 ANSWERS = [
     b'{"job_id": 7, "settings": {"name": "\xc3\xbc"}}',
     b'  {"job_id": 7, "settings": {"name": "\xc3\xbc"}}\r\n',
@@ -176,16 +177,7 @@ async def test_answers_are_read_whatever_their_form(
     async def answer(exchange: Exchange) -> None:
         await exchange.respond(200, body)
 
-    async with (
-        loopback_server(answer) as server,
-        Workspace(
-            host=server.url,
-            token="dapi-json",
-            transport=transport,  # type: ignore[arg-type]
-            retry=RetryPolicy.never(),
-            env={},
-        ) as ws,
-    ):
+    async with loopback_server(answer) as server, workspace(server.url, transport) as ws:
         data = await ws.request("GET", "/api/2.2/jobs/get", query={"job_id": 7})
         job = await ws.jobs.get(7)
     assert data == {"job_id": 7, "settings": {"name": "ü"}}
@@ -199,15 +191,6 @@ async def test_an_object_followed_by_more_is_not_json(anyio_backend: str, transp
     async def answer(exchange: Exchange) -> None:
         await exchange.respond(200, b'{"job_id": 7}{"job_id": 8}')
 
-    async with (
-        loopback_server(answer) as server,
-        Workspace(
-            host=server.url,
-            token="dapi-json",
-            transport=transport,  # type: ignore[arg-type]
-            retry=RetryPolicy.never(),
-            env={},
-        ) as ws,
-    ):
+    async with loopback_server(answer) as server, workspace(server.url, transport) as ws:
         with pytest.raises(DecodeError, match="not JSON"):
             await ws.request("GET", "/api/2.2/jobs/get", query={"job_id": 7})
