@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import json
 import logging
 import math
 import re
@@ -39,6 +38,7 @@ from ._errors import (
     without_secrets,
 )
 from ._http import HttpClient, Received
+from ._json import parse_json
 from ._sending import fetching_token
 
 __all__ = [
@@ -215,7 +215,7 @@ class OAuthClientCredentials:
         """
         where = f"the token endpoint {TOKEN_PATH} answered {response.status_code}"
         try:
-            data = json.loads(content)
+            data = parse_json(content)
         except ValueError:
             kind = response.headers.get("content-type", "no content type").partition(";")[0]
             kind = mask_secrets(kind, self._secrets)
@@ -286,7 +286,7 @@ def _oauth_error(response: Received, content: bytes, secrets: tuple[str, ...]) -
     """
     code = message = None
     try:  # the masked body: the code and the message are texts the endpoint wrote
-        data = json.loads(without_secrets(content, secrets))
+        data = parse_json(without_secrets(content, secrets))
     except ValueError:
         data = None
     if isinstance(data, dict) and "error" in data and "message" not in data:
@@ -337,7 +337,7 @@ class DatabricksCliTokens:
                 f"{reason[-1] if reason else 'no message'}; run `databricks auth login` first"
             )
         try:
-            data = json.loads(result.stdout)
+            data = parse_json(result.stdout)
         except ValueError:
             raise AuthError("`databricks auth token` printed no JSON") from None
         if not isinstance(data, dict):

@@ -58,6 +58,7 @@ import ssl
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from ._json import parse_json
 from ._sending import CURRENT_CALL
 
 if TYPE_CHECKING:  # the models load on first use (decision 17), never with the errors
@@ -763,7 +764,7 @@ def _json_object(body: bytes) -> dict[str, Any] | None:
     if not body or body.lstrip()[:1] != b"{":
         return None
     try:
-        value = json.loads(body)
+        value = parse_json(body)
     except ValueError:
         return None
     return value if isinstance(value, dict) else None

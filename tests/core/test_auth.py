@@ -424,6 +424,25 @@ async def test_token_endpoint_html_says_what_it_was(anyio_backend: str) -> None:
     assert "Login" not in str(caught.value)
 
 
+@pytest.mark.parametrize("status", [200, 400])
+async def test_token_endpoint_json_nested_too_deeply_is_an_auth_error(
+    anyio_backend: str, status: int
+) -> None:
+    """A hostile token endpoint's deep JSON ends as our typed error, never a RecursionError."""
+    deep = b'{"a":' * 100_000 + b"1" + b"}" * 100_000
+    routes = router()
+    routes.post("/oidc/v1/token").respond(
+        status, content=deep, headers={"content-type": "application/json"}
+    )
+    async with oauth_workspace(routes) as ws:
+        with pytest.raises((AuthError, ApiError)) as caught:
+            await ws.request("GET", "/x")
+    assert not isinstance(caught.value.__cause__, RecursionError)
+    if status == 200:
+        assert isinstance(caught.value, AuthError)
+        assert "not JSON" in str(caught.value)
+
+
 async def test_token_endpoint_echoing_the_secret_is_masked(anyio_backend: str) -> None:
     basic = base64.b64encode(f"app-1:{SECRET}".encode()).decode()
     routes = router()

@@ -17,8 +17,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from databricks_jobs import DecodeError, _api
-from databricks_jobs._api import encode_body, parse_json
+from databricks_jobs import DecodeError, NotFound, _api
+from databricks_jobs._api import encode_body
+from databricks_jobs._json import JSONTooDeep, parse_json
 
 from .loopback import Exchange, combos, loopback_server, workspace
 
@@ -106,6 +107,18 @@ def test_odd_bodies_read_as_json_loads_reads_them(content: bytes) -> None:
         assert mine == theirs
 
 
+DEEP = b'{"a":' * 100_000 + b"1" + b"}" * 100_000
+"""An object nested past Python's recursion limit: ``json.loads`` raises RecursionError."""
+
+
+@pytest.mark.parametrize("content", [DEEP, b" " + DEEP, DEEP.decode()])
+def test_json_nested_too_deeply_is_a_value_error(content: bytes | str) -> None:
+    with pytest.raises(RecursionError):
+        json.loads(content)
+    with pytest.raises(JSONTooDeep, match="nested too deeply"):
+        parse_json(content)
+
+
 @given(OBJECTS)
 def test_a_body_is_written_as_json_dumps_writes_it(value: dict[str, Any]) -> None:
     expected = json.dumps(value, separators=(",", ":"), allow_nan=False).encode()
@@ -183,6 +196,37 @@ async def test_answers_are_read_whatever_their_form(
     assert data == {"job_id": 7, "settings": {"name": "ü"}}
     assert job.settings is not None
     assert job.settings.name == "ü"
+
+
+@pytest.mark.anyio
+@combos
+async def test_an_answer_nested_too_deeply_is_a_decode_error(
+    anyio_backend: str, transport: str
+) -> None:
+    """A hostile server's deep JSON is refused as bad JSON, never a RecursionError."""
+
+    async def answer(exchange: Exchange) -> None:
+        await exchange.respond(200, DEEP)
+
+    async with loopback_server(answer) as server, workspace(server.url, transport) as ws:
+        with pytest.raises(DecodeError, match="not JSON"):
+            await ws.request("GET", "/api/2.2/jobs/get", query={"job_id": 7})
+        with pytest.raises(DecodeError, match="not JSON"):
+            await ws.jobs.get(7)
+
+
+@pytest.mark.anyio
+@combos
+async def test_an_error_body_nested_too_deeply_still_gives_the_typed_error(
+    anyio_backend: str, transport: str
+) -> None:
+    async def answer(exchange: Exchange) -> None:
+        await exchange.respond(404, DEEP)
+
+    async with loopback_server(answer) as server, workspace(server.url, transport) as ws:
+        with pytest.raises(NotFound) as caught:
+            await ws.request("GET", "/api/2.2/jobs/get", query={"job_id": 7})
+    assert caught.value.status == 404
 
 
 @pytest.mark.anyio
