@@ -81,7 +81,7 @@ def record_of(request: Any) -> SendRecord:
     record = request.extensions.get(_EXTENSION)
     if not isinstance(record, SendRecord):
         record = SendRecord()
-        request.extensions = {**request.extensions, _EXTENSION: record}
+        request.extensions[_EXTENSION] = record  # the request's own dict (httpx copies it)
     return record
 
 
@@ -144,7 +144,7 @@ class CallState:
         """Start an attempt of `request`: a fresh record, in its extensions and in flight."""
         self.attempt += 1
         record = SendRecord()
-        request.extensions = {**request.extensions, _EXTENSION: record}
+        request.extensions[_EXTENSION] = record  # the request's own dict (httpx copies it)
         self.in_flight = record
         return record
 

@@ -60,34 +60,27 @@ class _NotSentAgain(Exception):
         self.original = original
 
 
-class _Progress:
-    """One request through aiohttp: its `SendRecord`, and how often aiohttp began sending it."""
-
-    __slots__ = ("record", "sends")
-
-    def __init__(self, record: SendRecord) -> None:
-        self.record = record
-        self.sends = 0
-
-
-_SENDING: Final[ContextVar[_Progress | None]] = ContextVar(
+_SENDING: Final[ContextVar[SendRecord | None]] = ContextVar(
     "databricks_jobs_aiohttp_sending", default=None
 )
-"""The request this task is handing to aiohttp (set around ``session.request``)."""
+"""The record of the request this task is handing to aiohttp (set around ``session.request``).
+
+The exchange resets the record before it hands the request over, so a record that already
+says sent when aiohttp begins sending means aiohttp is sending the same request again.
+"""
 
 
 class _MarkingRequest(aiohttp.ClientRequest):
     """aiohttp's request, which marks our `SendRecord` sent as aiohttp begins writing it."""
 
     async def send(self, conn: Any) -> aiohttp.ClientResponse:
-        progress = _SENDING.get()
-        if progress is not None:
-            if progress.sends and progress.record.sent:
+        record = _SENDING.get()
+        if record is not None:
+            if record.sent:
                 # aiohttp is about to send the same request again on its own: refuse, so
                 # nothing of the second copy is written.
                 raise _NotSentAgain(ConnectionError("the server closed the connection"))
-            progress.sends += 1
-            progress.record.sent = True
+            record.sent = True
         return await super().send(conn)
 
 
@@ -163,7 +156,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 body = request.content  # read already, as a Workspace's requests are
             except httpx.RequestNotRead:
                 body = await request.aread()
-            sending = _SENDING.set(_Progress(record))
+            sending = _SENDING.set(record)
             try:
                 async with session.request(
                     request.method,
