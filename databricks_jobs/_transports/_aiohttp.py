@@ -177,6 +177,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                         content,
                         request,
                         {"http_version": b"HTTP/1.1"},
+                        max_bytes=self._max_body,
                     )
             except DatabricksError:  # ours already (a body over the cap): not aiohttp's failure
                 raise

@@ -12,8 +12,8 @@ a body already read costs a tenth of a call (decision 58).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import AsyncIterable, Iterator, Mapping, Sequence
+from typing import Any, Final, Protocol
 
 import httpx
 
@@ -123,11 +123,16 @@ def read_response(
     body: bytes,
     request: httpx.Request,
     extensions: Mapping[str, Any] | None = None,
+    *,
+    max_bytes: int | None = None,
 ) -> httpx.Response:
     """An `httpx.Response` holding `body` as its content, already read (not copied again).
 
     Built from a stream rather than ``content=``, which would also compute content headers;
-    reading it applies a ``Content-Encoding`` the server declared, as httpx does.
+    reading it applies a ``Content-Encoding`` the server declared, as httpx does. With
+    `max_bytes`, an encoded body is first decoded piece by piece and measured:
+    `ResponseTooLarge` when it would decode to more (a small compressed body can hold
+    gigabytes), before the whole of it is decoded in memory.
     """
     response = httpx.Response(
         status,
@@ -136,5 +141,39 @@ def read_response(
         request=request,
         extensions=extensions,
     )
+    if max_bytes is not None and response.headers.get("content-encoding", "identity") != "identity":
+        _check_decoded_size(response.headers, body, request, max_bytes)
     response.read()
     return response
+
+
+_PIECE: Final = 1024
+"""Encoded bytes decoded at a time while measuring a body: gzip and deflate turn 1 KiB into
+at most about 1 MiB, so measuring holds at most the cap and one such piece."""
+
+
+class _Pieces(httpx.SyncByteStream):
+    """A body handed out in pieces of `_PIECE` bytes."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def __iter__(self) -> Iterator[bytes]:
+        body = self._body
+        for start in range(0, len(body), _PIECE):
+            yield body[start : start + _PIECE]
+
+
+def _check_decoded_size(
+    headers: httpx.Headers, body: bytes, request: httpx.Request, max_bytes: int
+) -> None:
+    """`ResponseTooLarge` if `body`, encoded as `headers` say, decodes to over `max_bytes`."""
+    probe = httpx.Response(200, headers=headers, stream=_Pieces(body))
+    size = 0
+    try:
+        for piece in probe.iter_bytes():
+            size += len(piece)
+            if size > max_bytes:
+                raise too_large(request, max_bytes)
+    finally:
+        probe.close()

@@ -48,7 +48,12 @@ class GivenTransport(httpx.AsyncBaseTransport):
             finally:
                 await response.aclose()
             return read_response(
-                response.status_code, response.headers, body, request, response.extensions
+                response.status_code,
+                response.headers,
+                body,
+                request,
+                response.extensions,
+                max_bytes=self._max_body,
             )
         except httpx.TransportError as exc:
             sent = not isinstance(exc, _NOT_SENT)

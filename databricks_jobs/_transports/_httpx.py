@@ -113,7 +113,12 @@ class TracingHTTPTransport(httpx.AsyncBaseTransport):
             finally:
                 await response.aclose()
             return read_response(
-                response.status_code, response.headers, body, request, response.extensions
+                response.status_code,
+                response.headers,
+                body,
+                request,
+                response.extensions,
+                max_bytes=self._max_body,
             )
         except httpx.LocalProtocolError as exc:
             # Refused while h11 built the request; some bytes left only if the headers had.
