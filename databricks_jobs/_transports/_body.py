@@ -25,6 +25,7 @@ __all__ = [
     "declared_too_large",
     "read_capped",
     "read_response",
+    "reread",
     "too_large",
 ]
 
@@ -145,6 +146,20 @@ def read_response(
         _check_decoded_size(response.headers, body, request, max_bytes)
     response.read()
     return response
+
+
+def reread(
+    response: httpx.Response, body: bytes, request: httpx.Request, max_bytes: int
+) -> httpx.Response:
+    """`read_response` for the answer to `request` whose raw `body` was read from its stream."""
+    return read_response(
+        response.status_code,
+        response.headers,
+        body,
+        request,
+        response.extensions,
+        max_bytes=max_bytes,
+    )
 
 
 _PIECE: Final = 1024

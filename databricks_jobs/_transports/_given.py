@@ -12,7 +12,7 @@ from __future__ import annotations
 import httpx
 
 from .._sending import record_of
-from ._body import declared_too_large, read_capped, read_response, too_large
+from ._body import declared_too_large, read_capped, reread, too_large
 from ._httpx import from_httpx
 
 __all__ = ["GivenTransport"]
@@ -47,14 +47,7 @@ class GivenTransport(httpx.AsyncBaseTransport):
                 body = await read_capped(response.aiter_raw(), request, self._max_body)
             finally:
                 await response.aclose()
-            return read_response(
-                response.status_code,
-                response.headers,
-                body,
-                request,
-                response.extensions,
-                max_bytes=self._max_body,
-            )
+            return reread(response, body, request, self._max_body)
         except httpx.TransportError as exc:
             sent = not isinstance(exc, _NOT_SENT)
             record.sent = sent

@@ -23,7 +23,7 @@ from .._errors import (
     refused_before_sending,
 )
 from .._sending import SendRecord, record_of
-from ._body import declared_too_large, read_capped, read_response, too_large
+from ._body import declared_too_large, read_capped, reread, too_large
 from ._slots import take_slot
 
 __all__ = ["TIMEOUT_PHASES", "TracingHTTPTransport", "from_httpx"]
@@ -112,14 +112,7 @@ class TracingHTTPTransport(httpx.AsyncBaseTransport):
                 body = await read_capped(response.stream, request, self._max_body)
             finally:
                 await response.aclose()
-            return read_response(
-                response.status_code,
-                response.headers,
-                body,
-                request,
-                response.extensions,
-                max_bytes=self._max_body,
-            )
+            return reread(response, body, request, self._max_body)
         except httpx.LocalProtocolError as exc:
             # Refused while h11 built the request; some bytes left only if the headers had.
             progress.record.sent = progress.headers_sent

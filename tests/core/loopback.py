@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 import anyio
 import anyio.abc
@@ -20,7 +21,7 @@ COMBOS = [("asyncio", "aiohttp"), ("asyncio", "httpx"), ("trio", "httpx")]
 combos = pytest.mark.parametrize(("anyio_backend", "transport"), COMBOS)
 
 
-def workspace(url: str, transport: str) -> Workspace:
+def workspace(url: str, transport: object, **options: Any) -> Workspace:
     """A Workspace on `url` with `transport`: no retries, a virtual clock, no environment."""
     return Workspace(
         host=url,
@@ -29,6 +30,7 @@ def workspace(url: str, transport: str) -> Workspace:
         retry=RetryPolicy.never(),
         clock=VirtualClock(),
         env={},
+        **options,
     )
 
 

@@ -18,9 +18,9 @@ import zlib
 import httpx
 import pytest
 
-from databricks_jobs import ResponseTooLarge, RetryPolicy, VirtualClock, Workspace
+from databricks_jobs import ResponseTooLarge
 
-from ..core.loopback import Exchange, combos, loopback_server
+from ..core.loopback import Exchange, combos, loopback_server, workspace
 
 pytestmark = pytest.mark.anyio
 
@@ -42,18 +42,6 @@ def bomb(encoding: str) -> bytes:
     return b"".join(parts)
 
 
-def capped_workspace(url: str, transport: str | httpx.AsyncBaseTransport) -> Workspace:
-    return Workspace(
-        host=url,
-        token="dapi-bomb",
-        transport=transport,  # type: ignore[arg-type]
-        retry=RetryPolicy.never(),
-        clock=VirtualClock(),
-        max_response_bytes=CAP,
-        env={},
-    )
-
-
 def answering(body: bytes, encoding: str) -> object:
     async def answer(exchange: Exchange) -> None:
         await exchange.respond(200, body, {"Content-Encoding": encoding})
@@ -72,7 +60,7 @@ async def test_a_body_that_decodes_past_the_cap_is_refused_before_it_is_decoded(
     try:
         async with (
             loopback_server(answering(body, encoding)) as server,  # type: ignore[arg-type]
-            capped_workspace(server.url, transport) as ws,
+            workspace(server.url, transport, max_response_bytes=CAP) as ws,
         ):
             with pytest.raises(ResponseTooLarge, match=f"larger than {CAP} bytes"):
                 await ws.request("GET", "/api/2.2/jobs/get", query={"job_id": 1})
@@ -94,7 +82,7 @@ async def test_the_cap_counts_the_decoded_bytes_exactly(
     body = gzip.compress(text) if encoding == "gzip" else zlib.compress(text)
     async with (
         loopback_server(answering(body, encoding)) as server,  # type: ignore[arg-type]
-        capped_workspace(server.url, transport) as ws,
+        workspace(server.url, transport, max_response_bytes=CAP) as ws,
     ):
         if extra > 0:
             with pytest.raises(ResponseTooLarge):
@@ -110,7 +98,7 @@ async def test_a_given_transport_is_held_to_the_cap_as_it_decodes(anyio_backend:
     body = bomb("gzip")
     async with (
         loopback_server(answering(body, "gzip")) as server,  # type: ignore[arg-type]
-        capped_workspace(server.url, httpx.AsyncHTTPTransport()) as ws,
+        workspace(server.url, httpx.AsyncHTTPTransport(), max_response_bytes=CAP) as ws,
     ):
         with pytest.raises(ResponseTooLarge):
             await ws.request("GET", "/api/2.2/jobs/get")
