@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import functools
 import itertools
 import json
 import math
 import random
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from typing import Final, Literal, get_args
@@ -18,7 +20,10 @@ from ._wire import EmulatorRequest, EmulatorResponse, error_response
 
 __all__ = [
     "APPLYING_KINDS",
+    "BOMB_SIZE",
+    "DEEP_JSON_LEVELS",
     "ERROR_STATUSES",
+    "HOSTILE_ANSWERS",
     "PAGE_FAULTS",
     "FaultDecision",
     "FaultKind",
@@ -48,11 +53,15 @@ FaultKind = Literal[
     "token_null",
     "token_empty",
     "token_error_200",
+    # hostile 200 answers, as a broken or hostile server or proxy could send
+    "gzip_bomb",
+    "deep_json",
 ]
 """What a `FaultRule` injects: a delay (``latency``), an error status, a connection closed
 without a response before the request takes effect (``drop_before``) or after
-(``drop_after``), a ``stall``, bent page tokens, or a malformed answer of the OAuth token
-endpoint (``token_*``). The emulator guide has a table of what each does.
+(``drop_after``), a ``stall``, bent page tokens, a malformed answer of the OAuth token
+endpoint (``token_*``), or a hostile answer (``gzip_bomb``, ``deep_json``). The emulator
+guide has a table of what each does.
 """
 _KINDS: tuple[str, ...] = get_args(FaultKind)
 PAGE_FAULTS: Final = frozenset({"repeat_page_token", "empty_pages"})
@@ -77,8 +86,15 @@ _JSON_ERROR_CODES: Final = {
     "503": "TEMPORARILY_UNAVAILABLE",
 }
 """The error kinds answered with a JSON error body, and its default ``error_code``."""
-APPLYING_KINDS: Final = frozenset({"500", "502", "504"})
-"""Error kinds that may take effect first (`FaultRule.applied`): a 429 or 503 never did."""
+APPLYING_KINDS: Final = frozenset({"500", "502", "504", "gzip_bomb", "deep_json"})
+"""Kinds that may take effect first (`FaultRule.applied`): a 429 or 503 never did."""
+HOSTILE_ANSWERS: Final = frozenset({"gzip_bomb", "deep_json"})
+"""The kinds that answer 200 with a body no client should take whole."""
+BOMB_SIZE: Final = 256 * 1024 * 1024
+"""What a ``gzip_bomb`` body decodes to: 256 MiB (about 256 KiB as sent), over a client
+limit of 128 MiB."""
+DEEP_JSON_LEVELS: Final = 100_000
+"""How deeply a ``deep_json`` body nests its objects: past any Python's recursion limit."""
 
 
 @dataclass
@@ -338,9 +354,11 @@ def _original_token(token: str) -> str:
 
 
 def fault_response(rule: FaultRule, request_id: str) -> EmulatorResponse:
-    """Return the response an error fault (429, 500, 502, 503, 504, token_*) sends."""
+    """Return the response an error or hostile fault (429 to 504, token_*, ...) sends."""
     if rule.kind in MALFORMED_TOKEN_ANSWERS:
         return malformed_token_answer(rule.kind, request_id)
+    if rule.kind in HOSTILE_ANSWERS:
+        return _hostile_answer(rule.kind, request_id)
     headers = []
     if rule.retry_after is not None:
         # HTTP allows whole seconds only: a fraction is rounded up, as a server would.
@@ -389,3 +407,26 @@ def fault_response(rule: FaultRule, request_id: str) -> EmulatorResponse:
         [("content-type", "text/html"), ("x-request-id", request_id), *headers],
         _BAD_GATEWAY_HTML,
     )
+
+
+def _hostile_answer(kind: str, request_id: str) -> EmulatorResponse:
+    """A 200 JSON answer no client should take whole: a gzip bomb, or JSON nested too deep."""
+    headers = [("content-type", "application/json"), ("x-request-id", request_id)]
+    if kind == "gzip_bomb":
+        return EmulatorResponse(200, [*headers, ("content-encoding", "gzip")], _gzip_bomb())
+    return EmulatorResponse(
+        200, headers, b'{"a":' * DEEP_JSON_LEVELS + b"1" + b"}" * DEEP_JSON_LEVELS
+    )
+
+
+@functools.cache
+def _gzip_bomb() -> bytes:
+    """A JSON object of `BOMB_SIZE` bytes, gzip-compressed (made once, in about a second)."""
+    squeeze = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: with gzip's header and trailer
+    zeros = b"0" * (1 << 20)
+    filler = BOMB_SIZE - len(b'{"a":""}')
+    parts = [squeeze.compress(b'{"a":"')]
+    parts += [squeeze.compress(zeros) for _ in range(filler >> 20)]
+    parts += [squeeze.compress(b"0" * (filler & ((1 << 20) - 1))), squeeze.compress(b'"}')]
+    parts.append(squeeze.flush())
+    return b"".join(parts)

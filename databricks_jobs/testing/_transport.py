@@ -54,10 +54,13 @@ class EmulatorTransport(httpx.AsyncBaseTransport):
                 raise httpx.ReadTimeout("The read operation timed out", request=request)
             await anyio.sleep(reply.stall)
         response = reply.response
+        # A stream, not ``content=``: httpx would read it at once, decoding a body the
+        # emulator compressed (a ``gzip_bomb``) before the client could measure it. The
+        # client reads the stream as it reads one from the wire.
         return httpx.Response(
             response.status,
             headers=response.headers,
-            content=response.body,
+            stream=httpx.ByteStream(response.body),
             request=request,
         )
 

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import zlib
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
-from databricks_jobs.testing import Emulator, VirtualClock
+from databricks_jobs import DecodeError, ResponseTooLarge, RetryPolicy, TransportChoice, Workspace
+from databricks_jobs.models import JobSettings, NotebookTask, Task
+from databricks_jobs.testing import Emulator, FaultKind, Faults, VirtualClock
 
 from .conftest import TOKEN, Api, task
 
 pytestmark = pytest.mark.anyio
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+BOMB_SIZE = 256 * 1024 * 1024
+"""What a ``gzip_bomb`` answer decodes to, as the emulator guide says."""
+DEEP_JSON_LEVELS = 100_000
+"""How deeply a ``deep_json`` answer nests, as the emulator guide says."""
 
 
 @pytest.fixture(params=["loopback", "in-process"])
@@ -266,3 +275,79 @@ async def test_empty_pages_lead_back_to_the_listing(
     missing = await client.get("/api/2.2/jobs/get", params={"job_id": 1})
     assert missing.status_code == 400
     assert missing.json()["message"] == "Job 1 does not exist."
+
+
+# --- hostile answers: what a broken or hostile server or proxy could send --------------------
+
+
+async def test_a_gzip_bomb_is_small_on_the_wire_and_decodes_past_the_client_limit(
+    client: httpx.AsyncClient, emulator: Emulator
+) -> None:
+    emulator.faults.next("gzip_bomb", path="jobs/list")
+    async with client.stream("GET", "/api/2.2/jobs/list") as answer:
+        raw = b"".join([chunk async for chunk in answer.aiter_raw()])
+    assert answer.status_code == 200
+    assert answer.headers["content-encoding"] == "gzip"
+    assert len(raw) < 1 << 20
+    unfold = zlib.decompressobj(31)
+    size, head = 0, b""
+    pending = raw
+    while pending:  # decoded a megabyte at a time: the test holds no 256 MiB either
+        piece = unfold.decompress(pending, 1 << 20)
+        head = head or piece[:8]
+        size += len(piece)
+        pending = unfold.unconsumed_tail
+    assert size == BOMB_SIZE
+    assert head.startswith(b'{"a":"0')
+    assert emulator.faults.injected["gzip_bomb"] == 1
+    assert emulator.applied["jobs/list"] == 0
+
+
+async def test_deep_json_nests_past_the_recursion_limit(
+    client: httpx.AsyncClient, emulator: Emulator
+) -> None:
+    emulator.faults.next("deep_json", path="jobs/get")
+    answer = await client.get("/api/2.2/jobs/get", params={"job_id": 1})
+    assert answer.status_code == 200
+    assert answer.content.startswith(b'{"a":' * 3)
+    assert answer.content.count(b"{") == DEEP_JSON_LEVELS
+    with pytest.raises(RecursionError):
+        json.loads(answer.content)
+
+
+@pytest.mark.parametrize("where", ["in-process", "loopback"])
+@pytest.mark.parametrize(
+    ("kind", "error"), [("gzip_bomb", ResponseTooLarge), ("deep_json", DecodeError)]
+)
+async def test_a_workspace_refuses_hostile_answers_with_typed_errors(
+    emulator: Emulator, anyio_backend: str, where: str, kind: FaultKind, error: type[Exception]
+) -> None:
+    """With the default limits: the bomb is over 128 MiB decoded, the JSON too deep to read."""
+    emulator.faults.next(kind, path="jobs/run-now", applied=True)
+    async with contextlib.AsyncExitStack() as stack:
+        host = "https://emulator.local"
+        transport: TransportChoice = "auto"
+        if where == "in-process":
+            transport = emulator.transport()
+        else:
+            host = await stack.enter_async_context(emulator.serve())
+        ws = await stack.enter_async_context(
+            Workspace(host=host, token=TOKEN, transport=transport, retry=RetryPolicy.never())
+        )
+        job = await ws.jobs.create(
+            JobSettings(
+                name="j", tasks=[Task(task_key="a", notebook_task=NotebookTask(notebook_path="/n"))]
+            )
+        )
+        with pytest.raises(error):
+            await ws.jobs.run_now(job)
+    assert emulator.applied["jobs/run-now"] == 1  # applied=True: the run started first
+    assert len(emulator.store.runs) == 1
+
+
+def test_hostile_answers_may_say_they_took_effect() -> None:
+    rules = Faults()
+    assert rules.add("gzip_bomb", applied=True).applied
+    assert rules.add("deep_json", applied=True).applied
+    with pytest.raises(ValueError, match="applied=True"):
+        rules.add("429", applied=True)
