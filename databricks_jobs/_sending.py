@@ -81,7 +81,7 @@ def record_of(request: Any) -> SendRecord:
     record = request.extensions.get(_EXTENSION)
     if not isinstance(record, SendRecord):
         record = SendRecord()
-        request.extensions[_EXTENSION] = record  # the request's own dict (httpx copies it)
+        request.extensions = {**request.extensions, _EXTENSION: record}
     return record
 
 
