@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 import attrs
 
 from databricks_jobs._errors import DecodeError
-from databricks_jobs.models._base import INT64, Model, describe_value
+from databricks_jobs.models._base import EXTRA_SLOT, INT64, Model, describe_value, has_extra_slot
 
 if TYPE_CHECKING:  # cattrs is the caller's: the library never imports it
     import cattrs
@@ -422,7 +422,18 @@ def _encode_field(kind: _Kind, field: str, *, safe: bool) -> list[str]:
     return [*lines, target + attr]
 
 
-def _encoder_source(name: str, fields: list[Any], kinds: dict[str, _Kind], *, safe: bool) -> str:
+def _extra_attr(cls: type) -> str:
+    """The attribute the serde reads and writes `extra` through: the raw slot where there is one.
+
+    The slot holds None for "nothing", which saves decoding an empty dict per object; a class
+    without it (a subclass that is not slotted all the way) keeps a dict in `extra`.
+    """
+    return EXTRA_SLOT if has_extra_slot(cls) else "extra"
+
+
+def _encoder_source(
+    name: str, fields: list[Any], kinds: dict[str, _Kind], *, safe: bool, extra: str
+) -> str:
     """The source of a class's encoder (``u_Name``, or ``u_Name_safe``)."""
     suffix = "_safe" if safe else ""
     lines = [
@@ -431,7 +442,7 @@ def _encoder_source(name: str, fields: list[Any], kinds: dict[str, _Kind], *, sa
         # payload, a task key given for a dependency) goes the other way. The `try` costs
         # nothing while `o` is a model.
         "    try:",
-        "        e = o.extra",
+        f"        e = o.{extra}",
         "        d = {}",
     ]
     for f in fields:
@@ -458,7 +469,7 @@ def _safe_encoder(cls: type) -> Callable[[Any], Any]:
             hints = typing.get_type_hints(cls, include_extras=True)
             fields = [f for f in attrs.fields(cls) if f.name != "extra"]
             kinds = {f.name: _kind_of(hints[f.name]) for f in fields}
-            source = _encoder_source(name, fields, kinds, safe=True)
+            source = _encoder_source(name, fields, kinds, safe=True, extra=_extra_attr(cls))
             _run(source, f"<databricks_jobs._serde {name} safe encoder>", _NS)
             fn = _NS[f"u_{name}_safe"]
     return fn  # type: ignore[no-any-return]
@@ -499,9 +510,12 @@ def _generate(cls: type) -> None:
             dec.append(f"        o.{f.name} = None")
         # n counts the keys not read into a field: unknown keys and known keys set to null
         keep = f"{{k: d[k] for k in d if k not in {known} or d[k] is None}}"
-        dec += [f"    o.extra = {keep} if n else {{}}", "    return o"]
+        extra = _extra_attr(cls)
+        empty = "None" if extra == EXTRA_SLOT else "{}"
+        dec += [f"    o.{extra} = {keep} if n else {empty}", "    return o"]
 
-        source = "\n".join(dec) + "\n\n" + _encoder_source(name, fields, kinds, safe=False)
+        encoder = _encoder_source(name, fields, kinds, safe=False, extra=extra)
+        source = "\n".join(dec) + "\n\n" + encoder
         _run(source, f"<databricks_jobs._serde {name}>", _NS)
 
 

@@ -6,16 +6,20 @@ one encode and one decode function per model class. A model only declares its fi
 
 from __future__ import annotations
 
+import threading
+import types
 from collections.abc import Mapping
 from typing import Annotated, Any, TypeAlias, cast
 
 import attrs
 
 __all__ = [
+    "EXTRA_SLOT",
     "INT64",
     "Int64",
     "Model",
     "describe_value",
+    "has_extra_slot",
     "model_fields",
     "short_job_repr",
     "short_run_repr",
@@ -44,6 +48,13 @@ class Model:
 
     __slots__ = ()
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        slot = cls.__dict__.get("extra")
+        if type(slot) is types.MemberDescriptorType:  # the slotted class attrs builds
+            type.__setattr__(cls, "extra", _LazyExtra(slot))
+            type.__setattr__(cls, EXTRA_SLOT, slot)
+
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
@@ -70,6 +81,57 @@ class Model:
             elif value is not None or field.default is attrs.NOTHING:
                 parts.append(f"{field.name}={value!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
+
+
+EXTRA_SLOT = "_extra"
+"""The raw name of a slotted model's `extra` slot: None until a dict is needed, or the dict."""
+
+
+_MAKING_EXTRA = threading.Lock()
+
+
+class _LazyExtra:
+    """The `extra` attribute of a slotted model: a dict, made on first read when none is held.
+
+    Most decoded objects have nothing for `extra`, so decoding stores None in the slot instead of
+    an empty dict per object (15,000 of them on a page of 25 runs of 100 tasks). Reading `extra`
+    makes the dict and keeps it (under a lock, so threads that read at once share one), and a
+    caller's writes to it stay. The serde reads the slot itself, under `EXTRA_SLOT`, and takes
+    None for empty.
+    """
+
+    __slots__ = ("_delete", "_get", "_set")
+
+    def __init__(self, slot: types.MemberDescriptorType) -> None:
+        self._get = slot.__get__
+        self._set = slot.__set__
+        self._delete = slot.__delete__
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = self._get(obj)
+        if value is None:
+            with _MAKING_EXTRA:  # two threads reading a fresh object keep one dict
+                value = self._get(obj)
+                if value is None:
+                    value = {}
+                    self._set(obj, value)
+        return value
+
+    def __set__(self, obj: object, value: Any) -> None:
+        self._set(obj, value)
+
+    def __delete__(self, obj: object) -> None:
+        self._delete(obj)
+
+
+def has_extra_slot(cls: type) -> bool:
+    """Whether instances of `cls` hold `extra` in a slot that may read None (see `_LazyExtra`)."""
+    for base in cls.__mro__:
+        if "extra" in base.__dict__:
+            return isinstance(base.__dict__["extra"], _LazyExtra)
+    return False
 
 
 def model_fields(cls: type[Model]) -> tuple[attrs.Attribute[Any], ...]:
