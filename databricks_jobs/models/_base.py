@@ -6,6 +6,7 @@ one encode and one decode function per model class. A model only declares its fi
 
 from __future__ import annotations
 
+import os
 import threading
 import types
 from collections.abc import Mapping
@@ -83,11 +84,25 @@ class Model:
         return f"{type(self).__name__}({', '.join(parts)})"
 
 
-EXTRA_SLOT = "_extra"
-"""The raw name of a slotted model's `extra` slot: None until a dict is needed, or the dict."""
+EXTRA_SLOT = "_brickjobs_extra"
+"""The raw name of a slotted model's `extra` slot: None until a dict is needed, or the dict.
+
+A name no subclass would pick for an attribute of its own (``_extra`` would be one).
+"""
+
+_EXTRA_LOCK = threading.RLock()
+"""Held while `extra` is made or replaced; re-entrant, so a signal handler, a finaliser run by
+the collector, or a debugger that reads a model's `extra` meanwhile cannot block its thread."""
 
 
-_MAKING_EXTRA = threading.Lock()
+def _new_extra_lock() -> None:
+    """Give a forked child a fresh lock: another thread may have held it at the fork."""
+    global _EXTRA_LOCK
+    _EXTRA_LOCK = threading.RLock()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows
+    os.register_at_fork(after_in_child=_new_extra_lock)
 
 
 class _LazyExtra:
@@ -95,9 +110,10 @@ class _LazyExtra:
 
     Most decoded objects have nothing for `extra`, so decoding stores None in the slot instead of
     an empty dict per object (15,000 of them on a page of 25 runs of 100 tasks). Reading `extra`
-    makes the dict and keeps it (under a lock, so threads that read at once share one), and a
-    caller's writes to it stay. The serde reads the slot itself, under `EXTRA_SLOT`, and takes
-    None for empty.
+    makes the dict and keeps it, and a caller's writes to it stay. Making, assigning and deleting
+    it take `_EXTRA_LOCK`, so threads that read a fresh object at once share one dict and an
+    assignment is never undone by another thread's first read. The serde reads and writes the
+    slot itself, under `EXTRA_SLOT`, and takes None for empty.
     """
 
     __slots__ = ("_delete", "_get", "_set")
@@ -112,7 +128,7 @@ class _LazyExtra:
             return self
         value = self._get(obj)
         if value is None:
-            with _MAKING_EXTRA:  # two threads reading a fresh object keep one dict
+            with _EXTRA_LOCK:
                 value = self._get(obj)
                 if value is None:
                     value = {}
@@ -120,10 +136,12 @@ class _LazyExtra:
         return value
 
     def __set__(self, obj: object, value: Any) -> None:
-        self._set(obj, value)
+        with _EXTRA_LOCK:
+            self._set(obj, value)
 
     def __delete__(self, obj: object) -> None:
-        self._delete(obj)
+        with _EXTRA_LOCK:
+            self._delete(obj)
 
 
 def has_extra_slot(cls: type) -> bool:

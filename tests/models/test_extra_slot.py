@@ -10,9 +10,12 @@ slot, and on several threads at once.
 from __future__ import annotations
 
 import copy
+import os
 import pickle
+import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,7 +23,7 @@ import attrs
 import pytest
 
 from databricks_jobs._serde import from_dict, to_dict
-from databricks_jobs.models import Job, ListRunsResponse, NotebookTask, Task, TaskDependency
+from databricks_jobs.models import Job, ListRunsResponse, NotebookTask, Task, TaskDependency, _base
 from databricks_jobs.models._base import EXTRA_SLOT, Model
 
 JOB: dict[str, Any] = {
@@ -220,3 +223,82 @@ def test_a_built_model_holds_its_own_dict_from_the_start() -> None:
     first, second = NotebookTask(notebook_path="/a"), NotebookTask(notebook_path="/b")
     assert getattr(first, EXTRA_SLOT) == {}
     assert getattr(first, EXTRA_SLOT) is not getattr(second, EXTRA_SLOT)
+
+
+def test_a_read_inside_a_first_read_on_the_same_thread_does_not_block() -> None:
+    # A signal handler, a finaliser the collector runs, or a debugger showing a model can read
+    # another fresh object's `extra` while this thread is making one: the lock is re-entrant.
+    outer, inner = from_dict(Task, {"task_key": "a"}), from_dict(Task, {"task_key": "b"})
+
+    def nested() -> None:
+        with _base._EXTRA_LOCK:  # as inside the first read of `outer`
+            assert inner.extra == {}
+            outer.extra["k"] = 1
+
+    thread = threading.Thread(target=nested, daemon=True)
+    thread.start()
+    thread.join(10)  # a bound on a broken run, not a measurement
+    if thread.is_alive():
+        _base._new_extra_lock()  # the blocked thread keeps the old lock; later tests get another
+        pytest.fail("a read inside a first read blocked its own thread")
+    assert to_dict(outer) == {"task_key": "a", "k": 1}
+
+
+def test_an_assignment_waits_for_a_first_read_in_progress() -> None:
+    task = from_dict(Task, {"task_key": "a"})
+    assigned = threading.Event()
+
+    def assign() -> None:
+        task.extra = {"set": 1}
+        assigned.set()
+
+    with _base._EXTRA_LOCK:  # a first read of `task.extra` in progress on this thread
+        thread = threading.Thread(target=assign, daemon=True)
+        thread.start()
+        assert not assigned.wait(0.2), "the assignment did not wait for the first read"
+    thread.join(10)
+    assert assigned.is_set()
+    assert to_dict(task) == {"task_key": "a", "set": 1}
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
+def test_a_child_forked_while_another_thread_makes_extra_can_make_its_own() -> None:
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with _base._EXTRA_LOCK:
+            holding.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    assert holding.wait(10)
+    task = from_dict(Task, {"task_key": "a"})
+    pid = os.fork()
+    if pid == 0:  # the child: the holder thread does not exist here, and never lets go
+        os._exit(0 if task.extra == {} else 1)
+    release.set()
+    holder.join(10)
+    deadline = time.monotonic() + 10  # a bound on a broken run, not a measurement
+    while (status := os.waitpid(pid, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if status[0] == 0:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    assert status[0] == pid, "the child hung on the lock another thread held at the fork"
+    assert os.waitstatus_to_exitcode(status[1]) == 0
+
+
+class NotesDependency(TaskDependency):
+    """A plain subclass that keeps a private attribute of its own named `_extra`."""
+
+    def annotate(self, note: str) -> None:
+        self._extra = note
+
+
+def test_a_subclass_attribute_named_extra_with_an_underscore_is_its_own() -> None:
+    dep = from_dict(NotesDependency, {"task_key": "a", "future": 1})
+    dep.annotate("mine")
+    assert dep._extra == "mine"
+    assert dep.extra == {"future": 1}
+    assert to_dict(dep) == {"task_key": "a", "future": 1}
