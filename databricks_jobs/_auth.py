@@ -12,17 +12,23 @@ No secret appears in a repr, log record or error message.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import logging
 import math
+import os
 import re
 import shutil
+import signal
+import subprocess
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
+from functools import partial
 from typing import Final, Protocol
 from urllib.parse import quote, quote_plus, urlencode
 
 import anyio
+import anyio.abc
 import attrs
 import httpx
 
@@ -39,7 +45,7 @@ from ._errors import (
 )
 from ._http import HttpClient, Received
 from ._json import parse_json
-from ._sending import fetching_token
+from ._sending import CURRENT_CALL, fetching_token
 
 __all__ = [
     "AccessToken",
@@ -145,7 +151,7 @@ class BearerTokenAuth(httpx.Auth):
                 return self._token
             # Errors made while fetching say request_sent=False: the caller's request was
             # never sent, so retrying it is always safe.
-            with fetching_token():
+            with fetching_token(), _cancelled_with_the_call():
                 fresh = await self.source.fetch()
                 if not fresh.value:  # the sources check; never send "Bearer " or "Bearer None"
                     raise AuthError(f"{self.source.description} gave an empty token")
@@ -165,6 +171,28 @@ class BearerTokenAuth(httpx.Auth):
             and self._token != stale
             and self._clock.now() < self._refresh_at
         )
+
+
+@contextlib.contextmanager
+def _cancelled_with_the_call() -> Iterator[None]:
+    """A scope that cancelling the call in progress cancels too, at every await inside it.
+
+    On asyncio a call is cancelled through its task, once (decision 57); code that absorbs
+    that one cancellation (a token provider's `anyio.run_process` does, and then waits for its
+    child) would outlive the call's deadline and `aclose`. An anyio scope keeps cancelling.
+    """
+    call = CURRENT_CALL.get()
+    if call is None:
+        yield
+        return
+    scope = call.token_scope = anyio.CancelScope()
+    try:
+        with scope:
+            yield
+    finally:
+        call.token_scope = None
+    if scope.cancelled_caught:  # the scope took the cancellation: the call's own ends it
+        raise anyio.get_cancelled_exc_class()
 
 
 class OAuthClientCredentials:
@@ -204,7 +232,7 @@ class OAuthClientCredentials:
             (time.perf_counter() - started) * 1000,
             self._client_id,
         )
-        if response.status_code >= 400:
+        if not 200 <= response.status_code < 300:  # a redirect is not followed, nor read
             raise _oauth_error(response, content, self._secrets)
         return self._read_answer(response, content)
 
@@ -261,10 +289,14 @@ def token_lifetime(value: object, *, source: str, required: bool) -> float | Non
     if value is None and not required:
         return None
     seconds: float | None = None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        seconds = float(value)
-    elif isinstance(value, str) and value.strip().isdigit():  # sent as text by some servers
-        seconds = float(value.strip())
+    text = value.strip() if isinstance(value, str) else ""
+    try:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            seconds = float(value)
+        elif text.isascii() and text.isdigit():  # sent as text by some servers
+            seconds = float(text)
+    except OverflowError:  # an integer past a float's range ("²".isdigit() is why isascii)
+        seconds = None
     if seconds is None or not math.isfinite(seconds) or seconds <= 0:
         shown = "missing" if value is None else f"a {type(value).__name__}"
         raise AuthError(f"{source} that is not a positive number of seconds ({shown})")
@@ -327,17 +359,16 @@ class DatabricksCliTokens:
         command = [executable, "auth", "token"]
         command += ["--profile", self._profile] if self._profile else ["--host", self._host]
         try:
-            result = await anyio.run_process(command, check=False)
+            returncode, stdout, stderr = await _run_cli(command)
         except OSError as exc:
             raise ConfigError(f"could not run the Databricks CLI {executable}: {exc}") from None
-        if result.returncode != 0:
-            reason = result.stderr.decode(errors="replace").strip().splitlines()
+        if returncode != 0:
             raise ConfigError(
-                f"`databricks auth token` failed (exit {result.returncode}): "
-                f"{reason[-1] if reason else 'no message'}; run `databricks auth login` first"
+                f"`databricks auth token` failed (exit {returncode}): {_cli_reason(stderr)}; "
+                "run `databricks auth login` first"
             )
         try:
-            data = parse_json(result.stdout)
+            data = parse_json(stdout)
         except ValueError:
             raise AuthError("`databricks auth token` printed no JSON") from None
         if not isinstance(data, dict):
@@ -346,6 +377,108 @@ class DatabricksCliTokens:
             data.get("access_token"), source="`databricks auth token` printed an access_token"
         )
         return AccessToken(token, _seconds_until(data.get("expiry")))
+
+
+CLI_OUTPUT_CAP: Final = 1 << 20
+"""The most `databricks auth token` may print (its answer is a few hundred bytes)."""
+_CLI_ERROR_KEPT: Final = 64 << 10
+_CLI_REASON_CAP: Final = 200
+_TOKEN_LIKE = re.compile(
+    r"eyJ[\w-]*\.[\w-]*\.[\w-]*"  # a JWT (OAuth access tokens)
+    r"|\b(?:dapi|dose|dkea)[0-9a-f]{16,}(?:-\d+)?"  # Databricks personal access tokens
+    r"|[A-Za-z0-9_\-+=]{24,}"  # any other long opaque string (not a host: no dots)
+)
+
+
+async def _run_cli(command: list[str]) -> tuple[int, bytes, bytes]:
+    """Run the Databricks CLI: its exit status, its output (capped) and its first error text.
+
+    The CLI reads nothing (its stdin is empty, never the application's), and runs in a
+    session of its own on POSIX, so that when it must stop early (its output passed
+    `CLI_OUTPUT_CAP`, the call was cancelled or ran out of time) the whole process group is
+    killed, a wrapper script's children included, and waited for. `AuthError` for output past
+    the cap.
+    """
+    own_group = os.name == "posix"
+    process = await anyio.open_process(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=own_group,
+    )
+    stdout, stderr = bytearray(), bytearray()
+    done = False
+    try:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        async with anyio.create_task_group() as group:
+            group.start_soon(
+                partial(_read_into, stop=False), process.stderr, stderr, _CLI_ERROR_KEPT
+            )
+            whole = await _read_into(process.stdout, stdout, CLI_OUTPUT_CAP)
+            if not whole:
+                group.cancel_scope.cancel()
+        if not whole:
+            raise AuthError(
+                f"`databricks auth token` printed more than {CLI_OUTPUT_CAP >> 20} MiB; "
+                "it was stopped (the output is not shown)"
+            )
+        returncode = await process.wait()
+        done = True
+    finally:
+        if not done:  # the group too: a child the CLI left may hold its output open
+            _kill_cli(process, own_group)
+        with anyio.CancelScope(shield=True):
+            await process.aclose()
+    return returncode, bytes(stdout), bytes(stderr)
+
+
+async def _read_into(
+    stream: anyio.abc.ByteReceiveStream, into: bytearray, cap: int, *, stop: bool = True
+) -> bool:
+    """Read `stream` into `into`, keeping at most `cap` bytes; False if it held more.
+
+    Past the cap it stops reading (the caller then stops the process), or with ``stop=False``
+    reads on to the end and drops the rest, so that the process is never blocked on a full pipe.
+    """
+    whole = True
+    async for chunk in stream:
+        if len(into) + len(chunk) > cap:
+            into += chunk[: cap - len(into)]
+            whole = False
+            if stop:
+                break
+        else:
+            into += chunk
+    return whole
+
+
+def _kill_cli(process: anyio.abc.Process, own_group: bool) -> None:
+    """Kill the CLI, and its process group when it has one of its own."""
+    try:
+        if own_group:
+            os.killpg(process.pid, signal.SIGKILL)
+        elif process.returncode is None:
+            process.kill()
+    except (ProcessLookupError, PermissionError):  # gone already
+        pass
+
+
+def _cli_reason(stderr: bytes) -> str:
+    """The last line the CLI wrote to stderr, fit for a message: short, plain, no token in it.
+
+    Control characters (terminal colours among them) become spaces, anything that looks like
+    a token (a JWT, a personal access token, a long opaque string) becomes ``****``, and the
+    line is cut at 200 characters.
+    """
+    lines = stderr.decode(errors="replace").strip().splitlines()
+    if not lines:
+        return "no message"
+    line = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", lines[-1])  # terminal colours
+    line = "".join(" " if (c < " " or "\x7f" <= c < "\xa0") else c for c in line).strip()
+    line = _TOKEN_LIKE.sub("****", line)
+    return line if len(line) <= _CLI_REASON_CAP else line[: _CLI_REASON_CAP - 3] + "..."
 
 
 _FRACTION = re.compile(r"(\.\d{6})\d+")

@@ -719,6 +719,10 @@ def error_from_response(
     if secrets:
         body = without_secrets(body, secrets)
     payload = _json_object(body)
+    if secrets and payload is not None and _mask_decoded(payload, secrets):
+        # Escaped in a way the bytes did not show (``\/``, ``\u0073``): masked once decoded,
+        # and the raw body is the masked object written again.
+        body = _written_again(payload)
     read_code, read_message, details = _read_error_body(payload, body, status)
     error_code = read_code if error_code is None else error_code
     message = read_message if message is None else mask_secrets(message, secrets)
@@ -738,6 +742,45 @@ def error_from_response(
         raw=body,
         retry_after=retry_after,
     )
+
+
+def _mask_decoded(payload: dict[str, Any], secrets: tuple[str, ...]) -> bool:
+    r"""Mask `secrets` in every key and string of a decoded error body, in place.
+
+    JSON can write a secret with escapes that the masking of the raw bytes does not see
+    (``\/`` for ``/``, ``\u0061`` for ``a``); decoded, it is the secret again. Walked without
+    recursion: the body may be nested as deep as the parser allows. Returns whether anything
+    was masked.
+    """
+    changed = False
+    todo: list[dict[str, Any] | list[Any]] = [payload]
+    while todo:
+        node = todo.pop()
+        places: list[tuple[Any, Any]] = (
+            list(node.items()) if isinstance(node, dict) else list(enumerate(node))
+        )
+        for place, value in places:
+            if isinstance(value, dict | list):
+                todo.append(value)
+            elif isinstance(value, str):
+                masked = mask_secrets(value, secrets)
+                if masked != value:
+                    node[place] = masked
+                    changed = True
+            if isinstance(node, dict):
+                masked_key = mask_secrets(place, secrets)
+                if masked_key != place:
+                    node[masked_key] = node.pop(place)
+                    changed = True
+    return changed
+
+
+def _written_again(payload: dict[str, Any]) -> bytes:
+    """The JSON text of a (masked) error body; ``{}`` if it is too deep to write back."""
+    try:
+        return json.dumps(payload).encode("ascii")
+    except RecursionError:
+        return b"{}"
 
 
 def _decide_class(path: str, status: int, error_code: str | None, message: str) -> type[ApiError]:

@@ -129,6 +129,12 @@ class _TaskCall(Call):
             return
         self._cancelled = True
         self._task.cancel()
+        # A task's cancellation is delivered once: code that absorbs it (a token provider's
+        # `anyio.run_process` does, then waits for its child) would outlive the call. While a
+        # token is fetched the call also holds an anyio scope, which cancels at every await.
+        scope = self.state.token_scope
+        if scope is not None:
+            scope.cancel()
 
     def _begin(self) -> None:
         self._cancelling = self._task.cancelling()

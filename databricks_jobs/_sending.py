@@ -25,6 +25,7 @@ from typing import Any, Final, Protocol
 __all__ = [
     "CURRENT_CALL",
     "CallState",
+    "Cancellable",
     "SendRecord",
     "CallObserver",
     "ExchangeObserver",
@@ -102,6 +103,13 @@ class CallObserver(Protocol):
         """An attempt begins sending `request`."""
 
 
+class Cancellable(Protocol):
+    """What cancels a part of a call (an anyio `CancelScope`)."""
+
+    def cancel(self) -> None:
+        """Cancel it."""
+
+
 class CallState:
     """One call in progress: its token, its attempts, and what they may have applied.
 
@@ -119,6 +127,7 @@ class CallState:
         "observer",
         "sent",
         "token",
+        "token_scope",
         "write",
     )
 
@@ -129,6 +138,8 @@ class CallState:
         self.sent = 0
         self.ambiguous = False
         self.fetching_token = False
+        self.token_scope: Cancellable | None = None
+        """While a token is fetched: a scope that cancelling the call cancels too (asyncio)."""
         self.in_flight: SendRecord | None = None
         self.observer: CallObserver | None = None
         self.deadline = math.inf
