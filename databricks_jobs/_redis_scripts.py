@@ -32,23 +32,47 @@ local interval = tonumber(ARGV[1])
 local tolerance = tonumber(ARGV[2])
 local left = tonumber(ARGV[3])
 local max_waiting = tonumber(ARGV[4])
-local gate = math.max(tonumber(redis.call('GET', KEYS[3]) or '0'),
-                      tonumber(redis.call('GET', KEYS[4]) or '0'))
+-- A time ahead of `now` is believed only as far as its key's expiry, which every script
+-- sets past it: a value without an expiry, past it, or not a number was not written by
+-- this budget (another program, a restored dump) and is dropped, so that it can neither
+-- close an endpoint for ever nor overflow the reply's integers.
+local function ahead(key)
+  local value = tonumber(redis.call('GET', key) or '0')
+  if value == nil or value ~= value then
+    redis.call('DEL', key)
+    return 0
+  end
+  if value > now then
+    local ttl = redis.call('PTTL', key)
+    if ttl < 0 or value - now > ttl * 1000 then
+      redis.call('DEL', key)
+      return 0
+    end
+  end
+  return value
+end
+local gate = math.max(ahead(KEYS[3]), ahead(KEYS[4]))
 if gate > now then
-  return {1, gate - now, 0, 0, 0}
+  return {1, math.min(gate - now, 4611686018427387904), 0, 0, 0}  -- 2^62: an integer reply
 end
 if interval <= 0 then
   return {0, 0, 0, 0, 0}
 end
+local tat = ahead(KEYS[1])
+if tat == 0 then redis.call('DEL', KEYS[2]) end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. text(now))
 local holes = redis.call('ZCARD', KEYS[2])
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 local start, before, hole
 if holes > 0 then
   hole = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
   local s, b = string.match(hole, '^(%d+):(%-?%d+)$')
   start, before = tonumber(s), tonumber(b)
-else
+  if start == nil or before == nil or start >= tat then  -- a hole is always before `tat`
+    redis.call('DEL', KEYS[2])
+    holes, hole = 0, nil
+  end
+end
+if holes == 0 then
   start, before = math.max(tat, now - tolerance), tat
 end
 local wait = start - now

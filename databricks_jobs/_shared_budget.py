@@ -35,6 +35,7 @@ logger = logging.getLogger("databricks_jobs.shared")
 
 _MICRO: Final = 1_000_000
 _GRANTED, _GATE_CLOSED, _TOO_MANY, _PAST_DEADLINE = range(4)
+_KINDS: Final = frozenset(range(4))
 _WARM_UP: Final = 2.0
 """Seconds a Workspace being entered waits for Redis to load the scripts, at most."""
 _EVERYWHERE: Final = "*"
@@ -198,12 +199,12 @@ class RedisBoundBudget:
             left = time_left()
             deadline = -1 if math.isinf(left) else _micro(max(0.0, left))
             args = [interval, tolerance, deadline, -1 if bound is None else bound]
-            reply = await self._ask("acquire", keys, args)
-            if reply is None:  # Redis did not answer: the local fallback decides
+            reply = self._acquired(await self._ask("acquire", keys, args))
+            if reply is None:  # Redis did not answer, or not as ACQUIRE does: the fallback
                 self.fallbacks += 1
                 await self._fallback.acquire(endpoint)
                 return
-            kind, wait_us, start, before, waiting = (int(value) for value in reply)
+            kind, wait_us, start, before, waiting = reply
             wait = wait_us / _MICRO
             if kind == _GATE_CLOSED:
                 # Another process (or this one) was told to pause this endpoint.
@@ -240,6 +241,28 @@ class RedisBoundBudget:
                 report_wait("rate_limiter", wait)  # to the call's telemetry (_telemetry)
             return
 
+    def _acquired(self, reply: Sequence[Any] | None) -> tuple[int, int, int, int, int] | None:
+        """The five integers of an ACQUIRE answer, or None (and the breaker told) for another.
+
+        A proxy, another server speaking RESP, or a script of another release could answer
+        anything; unpacked unchecked, a wrong shape raised `ValueError` in every call, and a
+        closed gate with no time left to wait made callers ask again at once, without end.
+        """
+        if reply is None:
+            return None
+        if (
+            isinstance(reply, list | tuple)
+            and len(reply) == 5
+            and all(type(value) is int for value in reply)
+            and reply[0] in _KINDS
+            and (reply[0] == _GRANTED or reply[1] > 0)  # only a slot may be due already
+        ):
+            kind, wait_us, start, before, waiting = reply
+            return kind, wait_us, start, before, waiting
+        if self._breaker.failed():
+            self._warn(None)
+        return None
+
     async def _give_back(self, keys: list[str], start: int, before: int, interval: int) -> None:
         """Give a slot back, even from a cancelled caller (shielded, bounded)."""
         with anyio.CancelScope(shield=True):
@@ -266,17 +289,24 @@ class RedisBoundBudget:
             logger.warning("the shared rate budget at %s answers again", self._settings._where())
         return reply if isinstance(reply, list | tuple) else [reply]
 
-    def _warn(self, error: BaseException) -> None:
-        reason = type(error).__name__
-        detail = self._settings._hide(str(error))
-        if detail:
-            reason = f"{reason}: {detail}"
+    def _warn(self, error: BaseException | None) -> None:
+        """Log that calls fall back: Redis failed with `error`, or (None) answered nonsense."""
+        if error is None:
+            what = "answered what its scripts do not write"
+        else:
+            reason = type(error).__name__
+            detail = self._settings._hide(str(error))
+            if detail:
+                reason = f"{reason}: {detail}"
+            if isinstance(error, TimeoutError):
+                what = f"did not answer within {self._timeout:g} s ({reason})"
+            else:
+                what = f"failed ({reason})"
         logger.warning(
-            "the shared rate budget at %s did not answer within %g s (%s): calls take "
-            "%g of the local rate limits until it answers again (tried every %g s)",
+            "the shared rate budget at %s %s: calls take %g of the local rate limits until "
+            "it answers again (tried every %g s)",
             self._settings._where(),
-            self._timeout,
-            reason,
+            what,
             self._settings.fallback_fraction,
             self._settings.retry_interval,
         )

@@ -26,9 +26,11 @@ with this budget is entered, and belongs to that Workspace and its event loop.
 
 from __future__ import annotations
 
+import re as _re
 import ssl as _ssl
 from typing import Any as _Any
 from typing import Final as _Final
+from urllib.parse import parse_qsl as _parse_qsl
 from urllib.parse import quote as _quote
 from urllib.parse import quote_plus as _quote_plus
 from urllib.parse import unquote as _unquote
@@ -48,6 +50,7 @@ from ._surface import present_as as _present_as
 __all__ = ["BoundBudget", "RateBudget", "RedisBudget", "SharedBudget"]
 
 _SCHEMES: _Final = ("redis", "rediss", "unix")
+_DATABASE: _Final = _re.compile(r"(/[0-9]*)?")
 
 
 def _url(value: object) -> str:
@@ -64,6 +67,26 @@ def _url(value: object) -> str:
     if parts.scheme not in _SCHEMES:
         # Not echoed: a URL without its scheme can start with the credentials.
         raise _ConfigError("the Redis URL must start with redis://, rediss:// or unix://")
+    if "@" in parts.path or "@" in parts.query:
+        # `redis://:pa/ss@host` splits at the first "/": the password would be the path.
+        raise _ConfigError(
+            "the Redis URL has an '@' after its host: percent-encode the user name and "
+            "password (a '/' in a password is %2F, an '@' is %40)"
+        )
+    if parts.scheme != "unix":
+        if not parts.hostname:
+            raise _ConfigError("the Redis URL names no host (expected redis://host:port/db)")
+        if not _DATABASE.fullmatch(parts.path):
+            raise _ConfigError(
+                "the Redis URL's path must be the database number (redis://host:port/0)"
+            )
+    options = {name.lower() for name, _ in _parse_qsl(parts.query, keep_blank_values=True)}
+    tls = sorted(name for name in options if name.startswith("ssl"))
+    if tls:
+        raise _ConfigError(
+            f"the Redis URL sets {', '.join(tls)}: TLS is set with ssl_context= (a rediss:// "
+            "server's certificate and host name are always verified)"
+        )
     return value
 
 
@@ -160,9 +183,15 @@ class RedisBudget:
             ) from None
         # decode_components: a password with reserved characters is percent-encoded in a URL.
         options: dict[str, _Any] = {"connect_timeout": self.timeout, "decode_components": True}
-        if self.ssl_context is not None:
-            options["ssl_context"] = self.ssl_context
-        return coredis.Redis.from_url(self.url, **options)
+        if _urlsplit(self.url).scheme == "rediss":
+            # coredis's own context checks no host name: any certificate of a trusted CA
+            # would pass for any server.
+            options["ssl_context"] = self.ssl_context or _ssl.create_default_context()
+        try:
+            return coredis.Redis.from_url(self.url, **options)
+        except (ValueError, TypeError, KeyError, OSError) as error:
+            detail = self._hide(f"{type(error).__name__}: {error}")
+            raise _ConfigError(f"the Redis URL {self._where()} was refused ({detail})") from None
 
     def __repr__(self) -> str:
         parts = _urlsplit(self.url)
