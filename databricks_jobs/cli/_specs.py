@@ -94,13 +94,47 @@ def load_data(path: str, text: str | None = None) -> Any:
         except ImportError:
             raise SpecError("YAML needs pyyaml: pip install 'brickjobs[cli]'") from None
         try:
-            return yaml.safe_load(text)
+            data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             raise SpecError(f"{path} is not valid YAML: {yaml_problem(exc)}") from None
+        except RecursionError:
+            raise SpecError(f"{path} is nested too deeply to read") from None
+        return _within_size(path, data)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise SpecError(f"{path} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise SpecError(f"{path} is nested too deeply to read") from None
+
+
+MAX_SPEC_VALUES = 1_000_000
+"""The most values (objects, lists, scalars) a spec file may hold once its YAML aliases are
+followed: a job with 1,000 tasks of full cluster definitions holds about 60,000."""
+
+
+def _within_size(path: str, data: Any) -> Any:
+    """`data`, unless following its YAML aliases makes more than `MAX_SPEC_VALUES` values.
+
+    An alias is the object it names, shared, so ten aliases of ten aliases of ... load in
+    a few kilobytes and expand, when the spec is copied or written as JSON, into billions of
+    values ("billion laughs"). Counted without recursion, and only up to the bound.
+    """
+    count = 0
+    todo = [data]
+    while todo:
+        value = todo.pop()
+        count += 1
+        if count > MAX_SPEC_VALUES:
+            raise SpecError(
+                f"{path} holds more than {MAX_SPEC_VALUES:,} values once its YAML aliases are "
+                "followed (aliases that repeat each other?)"
+            )
+        if isinstance(value, dict):
+            todo += value.values()
+        elif isinstance(value, list):
+            todo += value
+    return data
 
 
 def yaml_problem(exc: Exception) -> str:
@@ -133,6 +167,14 @@ def _plain_depends_on(data: Any) -> Any:
     return data
 
 
+def _wire(path: str, data: Any) -> Any:
+    """`data` with plain task keys in ``depends_on`` made wire objects (`SpecError` if too deep)."""
+    try:
+        return _plain_depends_on(data)
+    except RecursionError:
+        raise SpecError(f"{path} is nested too deeply to read") from None
+
+
 def read_settings(path: str, text: str | None = None) -> JobSettings:
     """Read job settings from a spec file (or a whole job with ``settings``)."""
     data = load_data(path, text)
@@ -140,7 +182,7 @@ def read_settings(path: str, text: str | None = None) -> JobSettings:
         raise SpecError(f"{path} must hold a JSON/YAML object of job settings")
     if isinstance(data.get("settings"), dict) and "tasks" not in data:
         data = data["settings"]
-    return from_dict(JobSettings, _plain_depends_on(data))
+    return from_dict(JobSettings, _wire(path, data))
 
 
 def read_submit(path: str) -> SubmitRun:
@@ -148,7 +190,7 @@ def read_submit(path: str) -> SubmitRun:
     data = load_data(path)
     if not isinstance(data, dict):
         raise SpecError(f"{path} must hold a JSON/YAML object (a runs/submit body)")
-    return from_dict(SubmitRun, _plain_depends_on(data))
+    return from_dict(SubmitRun, _wire(path, data))
 
 
 def dump_spec(settings: JobSettings, fmt: Format) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import yaml
 
 from databricks_jobs.testing import Emulator
@@ -127,3 +128,66 @@ def test_a_yaml_error_says_where(run_cli: Cli) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith(f"error: SpecError: {path} is not valid YAML: line 4, column 4: ")
+
+
+def laughs(levels: int) -> str:
+    """YAML whose aliases repeat each other: 10**levels strings once followed, a few KB read."""
+    lines = ["a0: &a0 [" + ", ".join(["lol"] * 10) + "]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, levels)]
+    lines.append("name: laughs")
+    last = f"*a{levels - 1}"
+    lines.append(f"tasks: [{{task_key: t, notebook_task: {{notebook_path: /n, x: {last}}}}}]")
+    return "\n".join(lines) + "\n"
+
+
+def test_yaml_aliases_that_repeat_each_other_are_refused_before_they_expand(
+    run_cli: Cli, emulator: Emulator
+) -> None:
+    path = run_cli.tmp_path / "laughs.yaml"
+    path.write_text(laughs(9), encoding="utf-8")  # a billion strings, once followed
+    result = run_cli("jobs", "create", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"error: SpecError: {path} holds more than 1,000,000 values once its YAML aliases are "
+        "followed (aliases that repeat each other?)"
+    )
+    assert emulator.applied["jobs/create"] == 0
+
+
+def test_yaml_aliases_of_a_sensible_size_are_followed(run_cli: Cli, emulator: Emulator) -> None:
+    spec = """
+cluster: &cluster {spark_version: 16.4.x-scala2.12, num_workers: 2}
+name: shared-cluster
+tasks:
+  - {task_key: a, notebook_task: {notebook_path: /a}, new_cluster: *cluster}
+  - {task_key: b, notebook_task: {notebook_path: /b}, new_cluster: *cluster, depends_on: [a]}
+"""
+    path = run_cli.tmp_path / "aliases.yaml"
+    path.write_text(spec, encoding="utf-8")
+    job_id = run_cli.json("jobs", "create", str(path))["job_id"]
+    settings = run_cli.json("jobs", "get", str(job_id))["settings"]
+    clusters = [task["new_cluster"] for task in settings["tasks"]]
+    assert clusters == [{"spark_version": "16.4.x-scala2.12", "num_workers": 2}] * 2
+    assert settings["tasks"][1]["depends_on"] == [{"task_key": "a"}]
+    path.write_text(laughs(6), encoding="utf-8")  # a million strings and their lists: refused
+    assert run_cli("jobs", "create", str(path)).exit_code == 1
+    path.write_text(laughs(5), encoding="utf-8")  # a hundred thousand: read
+    assert run_cli("jobs", "create", str(path)).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("deep.yaml", "name: deep\nx: " + "[" * 50_000 + "]" * 50_000 + "\n"),
+        ("deep.json", '{"name": "deep", "x": ' + "[" * 50_000 + "]" * 50_000 + "}"),
+        # parsed, but deeper than the depends_on rewrite can walk
+        ("walk.json", '{"name": "deep", "x": ' + '[{"y": ' * 440 + "null" + "}]" * 440 + "}"),
+    ],
+)
+def test_a_spec_nested_too_deeply_is_one_error_line(run_cli: Cli, name: str, text: str) -> None:
+    path = run_cli.tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    for command in (("jobs", "create"), ("runs", "submit")):
+        result = run_cli(*command, str(path))
+        assert result.exit_code == 1
+        assert result.stderr.strip() == f"error: SpecError: {path} is nested too deeply to read"
