@@ -24,7 +24,7 @@ class JSONTooDeep(ValueError):
         super().__init__("JSON nested too deeply to read")
 
 
-def parse_json(content: bytes | str) -> Any:
+def parse_json(content: bytes | bytearray | str) -> Any:
     """Parse a JSON text as ``json.loads(content)`` does, faster for the common answer.
 
     ``json.loads`` of bytes first finds their encoding (UTF-8, -16 or -32, a byte-order mark

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 import attrs
 
 from databricks_jobs._errors import DecodeError
+from databricks_jobs._json import parse_json
 from databricks_jobs.models._base import EXTRA_SLOT, INT64, Model, describe_value, has_extra_slot
 
 if TYPE_CHECKING:  # cattrs is the caller's: the library never imports it
@@ -712,8 +713,8 @@ def to_dict(obj: Model) -> dict[str, Any]:
 def from_json(cls: type[M], text: str | bytes | bytearray) -> M:
     """Build a model from JSON text."""
     try:
-        data = json.loads(text)
-    except ValueError as exc:
+        data = parse_json(text)
+    except ValueError as exc:  # JSONTooDeep too: nesting past the recursion limit
         raise DecodeError(f"not valid JSON: {exc}") from exc
     return from_dict(cls, data)
 

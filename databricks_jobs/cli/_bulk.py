@@ -57,7 +57,7 @@ def parse_requests(lines: Iterable[str], *, batch: str = "") -> list[tuple[int, 
             continue
         try:
             data: Any = json.loads(line)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # nested past the recursion limit
             raise SpecError(
                 f"line {number}: expected a job id or a JSON object, got {line[:60]!r}"
             ) from None

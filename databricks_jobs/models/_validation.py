@@ -22,6 +22,7 @@ from typing import Any, Final, TypeGuard
 import attrs
 
 from databricks_jobs._errors import SpecError
+from databricks_jobs._json import JSONTooDeep, parse_json
 from databricks_jobs.models._base import INT64, Model, describe_value, model_fields
 from databricks_jobs.models.compute import ClusterSpec, JobCluster, JobEnvironment
 from databricks_jobs.models.jobs import GitSource, JobParameterDefinition, JobSettings
@@ -779,7 +780,10 @@ def _check_for_each(for_each: ForEachTask, where: str, keys: _Keys) -> None:
     # JSON) is refused; JSON that is not an array is only warned about.
     if isinstance(inputs, str) and "{{" not in inputs:
         try:
-            parsed = json.loads(inputs)
+            parsed = parse_json(inputs)
+        except JSONTooDeep:  # JSON, nested past what Python reads: not ours to refuse
+            _warn("for-each inputs are nested too deeply to check", f"{where}.inputs")
+            parsed = []
         except ValueError as exc:
             raise SpecError(
                 f"for-each inputs are neither JSON nor a {{{{reference}}}}: {exc}",

@@ -116,7 +116,7 @@ def without_nulls(value: Any) -> Any:
 def _json_object(raw: bytes) -> dict[str, Any]:
     try:
         value = json.loads(raw)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # nested past the recursion limit too
         raise ApiFailure(
             400, "MALFORMED_REQUEST", "Invalid JSON given in the body of the request"
         ) from exc

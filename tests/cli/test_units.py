@@ -76,6 +76,12 @@ def test_parse_requests_numbers_lines_and_tells_repeats_apart() -> None:
     assert parse_requests(["7", "7", "8"])[0][1].idempotency_token == tokens[0]
 
 
+def test_a_request_line_nested_too_deeply_is_refused_with_its_number() -> None:
+    deep = '{"job_id": 7, "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    with pytest.raises(SpecError, match="line 2: expected a job id or a JSON object"):
+        parse_requests(["7", deep])
+
+
 def test_normalize_drops_server_defaults_only() -> None:
     served = {
         "name": "n",

@@ -90,6 +90,7 @@ async def test_the_query_string_wins_over_a_get_body(api: Api) -> None:
     [
         (b"{not json", "Invalid JSON"),
         (b"[1, 2]", "expected a map"),
+        (b'{"x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "Invalid JSON"),  # too deep
     ],
 )
 async def test_a_get_body_that_is_not_a_json_object_is_refused(

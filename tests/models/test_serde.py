@@ -348,6 +348,11 @@ def test_json_doors() -> None:
     assert to_json(Task(task_key="é")) == '{"task_key":"é"}'
     with pytest.raises(DecodeError, match="not valid JSON"):
         from_json(Job, "{")
+    assert from_json(Job, bytearray(text.encode())) == job
+    deep = '{"job_id": 1, "settings": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    for form in (deep, deep.encode(), bytearray(deep.encode())):  # not a RecursionError
+        with pytest.raises(DecodeError, match="not valid JSON: JSON nested too deeply to read"):
+            from_json(Job, form)
 
 
 def test_building_specs_reads_like_the_design() -> None:

@@ -573,6 +573,9 @@ def test_for_each_inputs() -> None:
     passes(for_each('["a", "b"]'))
     passes(for_each("{{job.parameters.items}}"))
     passes(for_each('[{{tasks.list.values.first}}, "x"]'))  # references: not parsed here
+    # JSON nested past what Python reads is still JSON: warned about, not refused
+    deep = "[" * 100_000 + "]" * 100_000
+    expect_warning(for_each(deep), "tasks[0].for_each_task.inputs", "nested too deeply to check")
     expect_warning(for_each('{"a": 1}'), "tasks[0].for_each_task.inputs", "not an array")
 
 
