@@ -186,12 +186,14 @@ def _cancelled_with_the_call() -> Iterator[None]:
         yield
         return
     scope = call.token_scope = anyio.CancelScope()
+    if call.cancel_requested:  # cancelled before, and that cancellation was absorbed
+        scope.cancel()
     try:
         with scope:
             yield
     finally:
         call.token_scope = None
-    if scope.cancelled_caught:  # the scope took the cancellation: the call's own ends it
+    if scope.cancel_called:  # taken by the scope, or absorbed by the source: end the call
         raise anyio.get_cancelled_exc_class()
 
 
@@ -321,6 +323,9 @@ def _oauth_error(response: Received, content: bytes, secrets: tuple[str, ...]) -
         data = parse_json(without_secrets(content, secrets))
     except ValueError:
         data = None
+    if isinstance(data, dict):  # tokens issued with an error status are not kept either
+        issued = (data.get(name) for name in ("access_token", "refresh_token", "id_token"))
+        secrets += tuple(token for token in issued if isinstance(token, str) and token)
     if isinstance(data, dict) and "error" in data and "message" not in data:
         message = _oauth_detail(data)
         code = str(data["error_code"]) if data.get("error_code") is not None else str(data["error"])

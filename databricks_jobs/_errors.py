@@ -724,7 +724,7 @@ def error_from_response(
         # and the raw body is the masked object written again.
         body = _written_again(payload)
     read_code, read_message, details = _read_error_body(payload, body, status)
-    error_code = read_code if error_code is None else error_code
+    error_code = read_code if error_code is None else mask_secrets(error_code, secrets)
     message = read_message if message is None else mask_secrets(message, secrets)
     request_id = _request_id(headers, details)
     if request_id is not None and secrets:

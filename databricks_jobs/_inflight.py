@@ -128,6 +128,7 @@ class _TaskCall(Call):
         if self._cancelled or self._exited:
             return
         self._cancelled = True
+        self.state.cancel_requested = True
         self._task.cancel()
         # A task's cancellation is delivered once: code that absorbs it (a token provider's
         # `anyio.run_process` does, then waits for its child) would outlive the call. While a

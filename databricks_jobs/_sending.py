@@ -121,6 +121,7 @@ class CallState:
     __slots__ = (
         "ambiguous",
         "attempt",
+        "cancel_requested",
         "deadline",
         "fetching_token",
         "in_flight",
@@ -138,6 +139,8 @@ class CallState:
         self.sent = 0
         self.ambiguous = False
         self.fetching_token = False
+        self.cancel_requested = False
+        """True once the call was cancelled (its deadline, `aclose`): on asyncio, once only."""
         self.token_scope: Cancellable | None = None
         """While a token is fetched: a scope that cancelling the call cancels too (asyncio)."""
         self.in_flight: SendRecord | None = None
