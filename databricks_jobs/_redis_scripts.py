@@ -33,11 +33,17 @@ local tolerance = tonumber(ARGV[2])
 local left = tonumber(ARGV[3])
 local max_waiting = tonumber(ARGV[4])
 -- A time ahead of `now` is believed only as far as its key's expiry, which every script
--- sets past it: a value without an expiry, past it, or not a number was not written by
--- this budget (another program, a restored dump) and is dropped, so that it can neither
--- close an endpoint for ever nor overflow the reply's integers.
+-- sets past it: a value without an expiry, past it, not a number, or a key of another type
+-- was not written by this budget (another program, a restored dump) and is dropped, so that
+-- it can neither close an endpoint for ever nor overflow the reply's integers.
 local function ahead(key)
-  local value = tonumber(redis.call('GET', key) or '0')
+  local raw = redis.pcall('GET', key)
+  local value = 0
+  if type(raw) == 'string' then
+    value = tonumber(raw)
+  elseif type(raw) == 'table' then  -- an error: WRONGTYPE
+    value = nil
+  end
   if value == nil or value ~= value then
     redis.call('DEL', key)
     return 0
@@ -59,7 +65,7 @@ if interval <= 0 then
   return {0, 0, 0, 0, 0}
 end
 local tat = ahead(KEYS[1])
-if tat == 0 then redis.call('DEL', KEYS[2]) end
+if tat == 0 or redis.call('TYPE', KEYS[2]).ok ~= 'zset' then redis.call('DEL', KEYS[2]) end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. text(now))
 local holes = redis.call('ZCARD', KEYS[2])
 local start, before, hole

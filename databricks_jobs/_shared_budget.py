@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any, Final, Protocol
 
 import anyio
@@ -61,6 +61,30 @@ class RedisSettings(Protocol):
 
 class _Script(Protocol):
     async def __call__(self, *, keys: Sequence[str], args: Sequence[int]) -> Any: ...
+
+
+def _as_list(reply: Any) -> list[Any]:
+    """Any answer, as a list (GIVE_BACK and PAUSE answer a number that nothing reads)."""
+    return list(reply) if isinstance(reply, list | tuple) else [reply]
+
+
+def _acquire_answer(reply: Any) -> tuple[int, int, int, int, int] | None:
+    """The five integers of an ACQUIRE answer, or None for anything else.
+
+    A proxy, another server speaking RESP, or a script of another release could answer
+    anything; unpacked unchecked, a wrong shape raised `ValueError` in every call, and a
+    closed gate with no time left to wait made callers ask again at once, without end.
+    """
+    if (
+        isinstance(reply, list | tuple)
+        and len(reply) == 5
+        and all(type(value) is int for value in reply)
+        and reply[0] in _KINDS
+        and (reply[0] == _GRANTED or reply[1] > 0)  # only a slot may be due already
+    ):
+        kind, wait_us, start, before, waiting = reply
+        return kind, wait_us, start, before, waiting
+    return None
 
 
 class _Breaker:
@@ -199,7 +223,7 @@ class RedisBoundBudget:
             left = time_left()
             deadline = -1 if math.isinf(left) else _micro(max(0.0, left))
             args = [interval, tolerance, deadline, -1 if bound is None else bound]
-            reply = self._acquired(await self._ask("acquire", keys, args))
+            reply = await self._ask("acquire", keys, args, read=_acquire_answer)
             if reply is None:  # Redis did not answer, or not as ACQUIRE does: the fallback
                 self.fallbacks += 1
                 await self._fallback.acquire(endpoint)
@@ -241,35 +265,25 @@ class RedisBoundBudget:
                 report_wait("rate_limiter", wait)  # to the call's telemetry (_telemetry)
             return
 
-    def _acquired(self, reply: Sequence[Any] | None) -> tuple[int, int, int, int, int] | None:
-        """The five integers of an ACQUIRE answer, or None (and the breaker told) for another.
-
-        A proxy, another server speaking RESP, or a script of another release could answer
-        anything; unpacked unchecked, a wrong shape raised `ValueError` in every call, and a
-        closed gate with no time left to wait made callers ask again at once, without end.
-        """
-        if reply is None:
-            return None
-        if (
-            isinstance(reply, list | tuple)
-            and len(reply) == 5
-            and all(type(value) is int for value in reply)
-            and reply[0] in _KINDS
-            and (reply[0] == _GRANTED or reply[1] > 0)  # only a slot may be due already
-        ):
-            kind, wait_us, start, before, waiting = reply
-            return kind, wait_us, start, before, waiting
-        if self._breaker.failed():
-            self._warn(None)
-        return None
-
     async def _give_back(self, keys: list[str], start: int, before: int, interval: int) -> None:
         """Give a slot back, even from a cancelled caller (shielded, bounded)."""
         with anyio.CancelScope(shield=True):
             await self._ask("give_back", keys, [start, before, interval])
 
-    async def _ask(self, script: str, keys: list[str], args: list[int]) -> Sequence[Any] | None:
-        """Run a script within the timeout; None when Redis cannot be used now."""
+    async def _ask(
+        self,
+        script: str,
+        keys: list[str],
+        args: list[int],
+        *,
+        read: Callable[[Any], Any] = _as_list,
+    ) -> Any:
+        """Run a script within the timeout; its answer as `read` reads it, or None.
+
+        None when Redis cannot be used now: it failed, did not answer within the timeout, or
+        answered what `read` refuses (another server speaking RESP, a proxy), each a failure
+        for the breaker.
+        """
         scripts = self._scripts
         if scripts is None:
             raise ConfigError(
@@ -285,9 +299,14 @@ class RedisBoundBudget:
             if self._breaker.failed():
                 self._warn(error)
             return None
+        answer = read(reply)
+        if answer is None:
+            if self._breaker.failed():
+                self._warn(None)
+            return None
         if self._breaker.answered():
             logger.warning("the shared rate budget at %s answers again", self._settings._where())
-        return reply if isinstance(reply, list | tuple) else [reply]
+        return answer
 
     def _warn(self, error: BaseException | None) -> None:
         """Log that calls fall back: Redis failed with `error`, or (None) answered nonsense."""

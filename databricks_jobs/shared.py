@@ -67,11 +67,11 @@ def _url(value: object) -> str:
     if parts.scheme not in _SCHEMES:
         # Not echoed: a URL without its scheme can start with the credentials.
         raise _ConfigError("the Redis URL must start with redis://, rediss:// or unix://")
-    if "@" in parts.path or "@" in parts.query:
+    if "@" in parts.path or "@" in parts.query or "#" in value:
         # `redis://:pa/ss@host` splits at the first "/": the password would be the path.
         raise _ConfigError(
-            "the Redis URL has an '@' after its host: percent-encode the user name and "
-            "password (a '/' in a password is %2F, an '@' is %40)"
+            "the Redis URL has an '@' after its host, or a '#': percent-encode the user name "
+            "and password (a '/' in a password is %2F, an '@' %40, a '#' %23)"
         )
     if parts.scheme != "unix":
         if not parts.hostname:
@@ -191,7 +191,9 @@ class RedisBudget:
             return coredis.Redis.from_url(self.url, **options)
         except (ValueError, TypeError, KeyError, OSError) as error:
             detail = self._hide(f"{type(error).__name__}: {error}")
-            raise _ConfigError(f"the Redis URL {self._where()} was refused ({detail})") from None
+        # Raised outside the handler: coredis's error, which may quote the password, is
+        # neither the cause nor the context of ours.
+        raise _ConfigError(f"the Redis URL {self._where()} was refused ({detail})")
 
     def __repr__(self) -> str:
         parts = _urlsplit(self.url)
