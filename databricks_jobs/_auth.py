@@ -283,6 +283,8 @@ def usable_token(value: object, *, source: str) -> str:
             f"{source} that contains a control character ({found}); it was not sent "
             "(the value is not shown)"
         )
+    if " " in token:  # a bearer token is one word (RFC 6750's b64token)
+        raise AuthError(f"{source} that contains a space; it was not sent (the value is not shown)")
     return token
 
 

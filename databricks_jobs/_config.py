@@ -22,6 +22,7 @@ import ipaddress
 import logging
 import math
 import os
+import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -82,7 +83,7 @@ PROFILE_KEYS: Final[tuple[str, ...]] = (
     "retry_timeout_seconds",
 )
 DEFAULT_CONFIG_FILE: Final = "~/.databrickscfg"
-_LOOPBACK_NAMES: Final = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+_SCHEME_TYPO: Final = re.compile(r"(?i)https?:?/|https?:(?!\d)")
 _TRUE: Final = frozenset({"1", "true", "t", "yes", "y", "on"})
 _FALSE: Final = frozenset({"0", "false", "f", "no", "n", "off", ""})
 
@@ -113,24 +114,36 @@ def seconds(value: Seconds, *, name: str = "value") -> float:
 
 # One named converter per field, so that an error names the field (`Timeouts(read=-1)`:
 # "read must be ...") and type checkers still see the `Seconds` each field takes.
+def timeout_seconds(value: Seconds, *, name: str) -> float:
+    """A timeout: a duration above zero and finite (None, where allowed, is "no timeout").
+
+    Zero meant no read timeout at all to aiohttp and an immediate one to httpx, and infinity
+    none to either: both are refused, so that every read has a timeout as promised.
+    """
+    result = seconds(value, name=name)
+    if not 0 < result < math.inf:
+        raise ConfigError(f"{name} must be a timeout above zero seconds and finite, got {value!r}")
+    return result
+
+
 def _connect(value: Seconds) -> float:
-    return seconds(value, name="connect")
+    return timeout_seconds(value, name="connect")
 
 
 def _read(value: Seconds) -> float:
-    return seconds(value, name="read")
+    return timeout_seconds(value, name="read")
 
 
 def _write(value: Seconds) -> float:
-    return seconds(value, name="write")
+    return timeout_seconds(value, name="write")
 
 
 def _pool(value: Seconds) -> float:
-    return seconds(value, name="pool")
+    return timeout_seconds(value, name="pool")
 
 
 def _total(value: Seconds | None) -> float | None:
-    return None if value is None else seconds(value, name="total")
+    return None if value is None else timeout_seconds(value, name="total")
 
 
 def _keepalive_expiry(value: Seconds) -> float:
@@ -216,9 +229,17 @@ def parse_bool(value: str | bool, *, name: str) -> bool:
 
 
 def control_character(text: str) -> str | None:
-    """Return ``U+XXXX`` for the first control character of `text` (C0, DEL, C1), else None."""
+    """Return ``U+XXXX`` for the first control or invisible character of `text`, else None.
+
+    Control characters (C0, DEL, C1) would end a header line or start another; the other
+    characters Python does not print (format characters such as U+200B, the line and
+    paragraph separators U+2028 and U+2029, spaces other than the ASCII one, unassigned code
+    points) are no part of a credential or header value anyone means to write.
+    """
+    if text.isprintable():  # one C call for the common text
+        return None
     for char in text:
-        if unicodedata.category(char) == "Cc":
+        if not char.isprintable() or unicodedata.category(char) == "Cc":
             return f"U+{ord(char):04X}"
     return None
 
@@ -242,13 +263,19 @@ def clean_credential(value: str, *, name: str, source: str) -> str:
     other control character would make the Authorization header invalid HTTP, or inject a
     header, so it is refused. The message names the setting and its source, never the value.
     """
-    return _one_line(
+    text = _one_line(
         value,
         lambda found: (
             f"{name} ({source}) contains a control character ({found}) inside it; a "
             "credential is one line of printable characters (the value is not shown)"
         ),
     )
+    if name == "token" and " " in text:  # a bearer token has no spaces (RFC 6750's b64token)
+        raise ConfigError(
+            f"{name} ({source}) contains a space; a token is one word (a comment after it in "
+            ".databrickscfg goes on a line of its own; the value is not shown)"
+        )
+    return text
 
 
 def check_header_text(value: str | None, *, name: str) -> str | None:
@@ -265,12 +292,24 @@ def check_header_text(value: str | None, *, name: str) -> str | None:
     return text or None
 
 
-def _shown_host(text: str) -> str:
-    """The host as an error may show it: any ``user:password@`` replaced by ``****@``."""
-    if "@" not in text:
-        return repr(text)
+def _shown_host(text: str, *, port: bool = True) -> str:
+    """The host as an error may show it: scheme, host and port only (without `port`: no port).
+
+    A ``user:password@`` part becomes ``****@``; a path, query and fragment are cut, since a
+    URL pasted from elsewhere may carry a token there (``?access_token=...``). A port that is
+    not a number may be a password whose ``@`` was percent-encoded: not shown.
+    """
     scheme, sep, rest = text.partition("://")
-    return repr(f"{scheme}{sep}****@{rest.rpartition('@')[2]}" if sep else f"****@{rest}")
+    if not sep:
+        scheme, rest = "", text
+    authority = re.split(r"[/?#\\]", rest, maxsplit=1)[0]
+    cut = "..." if len(authority) < len(rest) else ""
+    if "@" in rest:
+        authority = "****@" + rest.rpartition("@")[2]
+        authority, cut = re.split(r"[/?#\\]", authority, maxsplit=1)[0], "..."
+    if not port and ":" in authority.rpartition("]")[2]:
+        authority, cut = authority[: authority.rindex(":")], ":..."
+    return repr(f"{scheme}{sep}{authority}{cut}")
 
 
 def normalize_host(host: str, *, source: str | None = None) -> str:
@@ -288,15 +327,17 @@ def normalize_host(host: str, *, source: str | None = None) -> str:
     if not text:
         raise ConfigError(f"{where} is empty")
     shown = _shown_host(text)
-    if any(char.isspace() for char in text) or control_character(text) is not None:
+    if any(c.isspace() or c == "\\" for c in text) or control_character(text) is not None:
         raise ConfigError(
-            f"{where} {shown} contains whitespace or a control character; comments in "
+            f"{where} {shown} contains whitespace, a backslash or a control character; comments in "
             ".databrickscfg go on lines of their own, not after a value"
         )
     if "://" not in text:
+        if _SCHEME_TYPO.match(text):  # "https:/host", "https//host": the host would be "https"
+            raise ConfigError(f"{where} {shown}: write the scheme as https:// (or leave it out)")
         text = "https://" + text
     parts = urlsplit(text)
-    if "@" in parts.netloc:
+    if "@" in text:  # anywhere: "https://svc:8443/x7@host" splits at the "/", so test the text
         raise ConfigError(
             f"{where} {shown} holds a user name or password (user:password@host); give "
             "credentials as a token or client id and secret, never in the URL"
@@ -309,6 +350,7 @@ def normalize_host(host: str, *, source: str | None = None) -> str:
     try:
         hostname, port = parts.hostname, parts.port
     except ValueError:
+        shown = _shown_host(text, port=False)
         raise ConfigError(f"{where} {shown} is not a valid URL: its port is not valid") from None
     if not hostname:
         raise ConfigError(f"{where} {shown} has no host name")
@@ -331,9 +373,14 @@ def normalize_host(host: str, *, source: str | None = None) -> str:
 
 
 def is_loopback(hostname: str) -> bool:
-    """Return True for ``localhost`` and addresses in 127.0.0.0/8 or ``::1``."""
+    """Return True for ``localhost`` and addresses in 127.0.0.0/8 or ``::1``.
+
+    Only these: ``localhost`` resolves from the hosts file, but other names that should
+    (``*.localhost``, ``localhost.localdomain``, ``ip6-localhost``) fall through to DNS where
+    the hosts file lacks them, and whoever answers would receive the token in clear text.
+    """
     name = hostname.strip("[]").lower()
-    if name in _LOOPBACK_NAMES or name.endswith(".localhost"):
+    if name == "localhost":  # other names (*.localhost, ip6-localhost) may be looked up in DNS
         return True
     try:
         return ipaddress.ip_address(name).is_loopback
@@ -453,7 +500,11 @@ def _merge_with_sources(
 def _read_profile(config_file: str, name: str | None) -> tuple[str, dict[str, str]] | None:
     """Return the chosen profile's keys, or None when no profile applies."""
     path = Path(os.path.expanduser(config_file))
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except OSError as exc:  # a name too long for the system, say
+        raise ConfigError(f"the config file {config_file} cannot be read: {exc.strerror}") from None
+    if not found:
         if name:
             raise ConfigError(
                 f"profile {name!r} was asked for, but the config file {config_file} does not exist"

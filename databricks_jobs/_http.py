@@ -152,7 +152,12 @@ class HttpClient:
         extra = check_header_text(user_agent_extra, name="user_agent_extra")
         self._headers = {"User-Agent": user_agent(extra), "Accept": "application/json"}
         # The headers of every request, ``Host`` first as httpx puts it: built once, copied.
-        self._host = httpx.URL(base_url).netloc
+        try:
+            self._base = httpx.URL(base_url)
+        except httpx.InvalidURL as error:  # an IDNA 2008 refusal: zero-width, fullwidth, ...
+            reason = str(error).split(",")[0]
+            raise ConfigError(f"host {base_url!r} is not a valid host name ({reason})") from None
+        self._host = self._base.netloc
         self._header_sets: dict[str | None, _HeaderSet] = {None: self._header_set(None)}
         self._transport: httpx.AsyncBaseTransport | None = None
         # How one exchange is made: the aiohttp transport's `exchange` (an `Answer` back),
@@ -215,7 +220,7 @@ class HttpClient:
         """
         url = self._urls.get(path)
         if url is None:
-            url = httpx.URL(self.base_url + path)
+            url = self._on_the_workspace(path)
             if len(self._urls) < _URL_CACHE_SIZE:
                 self._urls[path] = url
         if params:
@@ -246,6 +251,26 @@ class HttpClient:
         )
         request.read()  # the body is bytes in hand: `content` is readable, as httpx makes it
         return request
+
+    def _on_the_workspace(self, path: str) -> httpx.URL:
+        """The URL of `path` on the workspace; `httpx.InvalidURL` if it would leave it.
+
+        The URL is the base URL and the path joined as text, so a path that does not start
+        with ``/`` would go on naming the host (``.evil.example/x``, ``@evil.example/x``: the
+        token would go there), and ``//host/x`` names another host outright.
+        """
+        if not path.startswith("/") or path.startswith(("//", "/\\")):
+            raise httpx.InvalidURL("it must be a path on the workspace, starting with one '/'")
+        url = httpx.URL(self.base_url + path)
+        base = self._base
+        if (url.scheme, url.userinfo, url.host, url.port) != (
+            base.scheme,
+            base.userinfo,
+            base.host,
+            base.port,
+        ):  # no path that starts with "/" gets here: the last line of defence
+            raise httpx.InvalidURL("it would name another host than the workspace's")
+        return url
 
     def _with_query(
         self, path: str, url: httpx.URL, params: Mapping[str, str | list[str]]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import traceback
 from collections.abc import Callable
 
@@ -232,6 +233,29 @@ async def test_provider_expires_in_past_a_float_or_not_ascii_is_an_auth_error(
         with pytest.raises(AuthError, match="not a positive number of seconds") as caught:
             await ws.request("GET", "/x")
     assert caught.value.request_sent is False
+    assert api.call_count == 0
+
+
+@pytest.mark.parametrize(
+    ("token", "words"),
+    [
+        ("tok en", "contains a space"),
+        ("tok\u2028en", "control character (U+2028)"),  # a line separator
+        ("tok\u200ben", "control character (U+200B)"),  # a zero-width space
+    ],
+)
+async def test_a_provided_token_with_a_space_or_an_invisible_character_is_refused(
+    anyio_backend: str, token: str, words: str
+) -> None:
+    async def provider() -> str:
+        return token
+
+    routes = router()
+    api = routes.get("/x").respond(json={})
+    async with mock_workspace(routes, token=None, token_provider=provider) as ws:
+        with pytest.raises(AuthError, match=re.escape(words)) as caught:
+            await ws.request("GET", "/x")
+    assert "tok" not in str(caught.value).replace("token", "")
     assert api.call_count == 0
 
 

@@ -805,7 +805,7 @@ def test_parse_bool_passes_bools_through_and_names_the_setting() -> None:
         ("http://[::1]", "http://[::1]"),
         ("https://[::1]:443", "https://[::1]"),
         ("https://[2001:db8::1]:8443", "https://[2001:db8::1]:8443"),
-        ("http://emulator.localhost:9000", "http://emulator.localhost:9000"),
+        ("https://emulator.localhost:9000", "https://emulator.localhost:9000"),
     ],
 )
 def test_normalize_host(host: str, expected: str) -> None:
@@ -821,6 +821,11 @@ def test_normalize_host(host: str, expected: str) -> None:
         "http://127.evil.example.com",
         "http://localhost.evil.example.com",
         "http://0.0.0.0:8080",
+        # names that should mean this machine, but that DNS answers where the hosts file
+        # lacks them: whoever answers would get the token in clear text
+        "http://emulator.localhost:9000",
+        "http://localhost.localdomain",
+        "http://ip6-localhost:8080",
     ],
 )
 def test_plain_http_is_refused_for_non_loopback_hosts(host: str) -> None:
@@ -839,11 +844,40 @@ def test_plain_http_is_refused_for_non_loopback_hosts(host: str) -> None:
         ("https://", "no host name"),
         ("https://h.example.com:notaport", "not a valid URL"),
         ("https://h.example.com:99999", "not a valid URL"),
+        # a scheme typo would make the scheme word the host ("https://https")
+        ("https:/adb-1.2.azuredatabricks.net", "write the scheme as https://"),
+        ("https//adb-1.2.azuredatabricks.net", "write the scheme as https://"),
+        ("HTTPS:/h.example/?o=1", "write the scheme as https://"),
+        ("http:/localhost:8080", "write the scheme as https://"),
+        ("https:h.example", "write the scheme as https://"),
+        ("https:\\\\h.example", "a backslash"),
+        ("https://h.example\\x", "a backslash"),
+        # an "@" anywhere: a password with a "/" or "?" splits the URL before its "@"
+        ("https://svc:8443/x7@adb-1.2.azuredatabricks.net", "user name or password"),
+        ("https://svc:8443?x7@adb-1.2.azuredatabricks.net", "user name or password"),
     ],
 )
 def test_invalid_hosts(host: str, match: str) -> None:
     with pytest.raises(ConfigError, match=match):
         normalize_host(host)
+
+
+@pytest.mark.parametrize(
+    ("host", "hidden"),
+    [
+        ("http://h.example/?access_token=dapiSECRET0123", "dapiSECRET0123"),
+        ("https://h.example/?access_token=dapiSECRET0123#x", "dapiSECRET0123"),
+        ("https://h.example:99999/?token=dapiSECRET0123", "dapiSECRET0123"),
+        ("https://svc:8443/pa55word@h.example", "pa55word"),
+        ("https://user:dapiSECRET0123%40h.example", "dapiSECRET0123"),  # "@" encoded: a "port"
+        ("https:/h.example/?token=dapiSECRET0123", "dapiSECRET0123"),
+    ],
+)
+def test_a_refused_host_shows_no_query_path_or_credential(host: str, hidden: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        normalize_host(host)
+    assert hidden not in str(refused.value)
+    assert "h.example" in str(refused.value) or "https:" in str(refused.value)
 
 
 @pytest.mark.parametrize(
@@ -855,7 +889,8 @@ def test_invalid_hosts(host: str, match: str) -> None:
         ("127.255.0.9", True),
         ("::1", True),
         ("[::1]", True),
-        ("api.localhost", True),
+        ("api.localhost", False),  # RFC 6761 says loopback, but resolvers may ask DNS
+        ("localhost.localdomain", False),
         ("example.com", False),
         ("10.0.0.1", False),
         ("::2", False),
@@ -1047,6 +1082,9 @@ def test_surrounding_whitespace_of_a_credential_is_stripped(
 
 
 CONTROL_CHARACTERS = ["\n", "\r", "\x00", "\x1b", "\t", "\x7f", "\x85"]
+# and the invisible ones: line and paragraph separators, a zero-width space, a no-break
+# space, a byte-order mark, a soft hyphen
+CONTROL_CHARACTERS += ["\u2028", "\u2029", "\u200b", "\u00a0", "\ufeff", "\u00ad"]
 
 
 @pytest.mark.parametrize("key", ["token", "client_id", "client_secret"])
@@ -1086,6 +1124,40 @@ def test_a_control_character_inside_a_credential_is_refused(
     assert HIDDEN[8:] not in message
 
 
+@pytest.mark.parametrize("source", ["argument", "env", "profile"])
+def test_a_token_with_a_space_inside_is_refused(cfg: WriteConfig, source: str) -> None:
+    # The usual way: an inline comment after the token in .databrickscfg.
+    value = f"{HIDDEN} ; the prod one"
+    arguments: dict[str, str] = {"host": "h.example.com"}
+    env: dict[str, str] = {}
+    path = cfg("[unused]\n")
+    if source == "argument":
+        arguments["token"] = value
+    elif source == "env":
+        env["DATABRICKS_TOKEN"] = value
+    else:
+        path = cfg(f"[p]\nhost = h.example.com\ntoken = {value}\n")
+        arguments["profile"] = "p"
+    with pytest.raises(ConfigError, match="contains a space; a token is one word") as caught:
+        resolve(arguments, env, config_file=path)
+    assert HIDDEN not in str(caught.value)
+
+
+@pytest.mark.parametrize("field", ["connect", "read", "write", "pool", "total"])
+@pytest.mark.parametrize("value", [0, 0.0, -0.0, math.inf, 1e400, dt.timedelta(0)])
+def test_a_timeout_of_zero_or_infinity_is_refused(field: str, value: object) -> None:
+    # Zero meant no read timeout at all to aiohttp and an immediate one to httpx.
+    with pytest.raises(ConfigError, match=f"{field} must be a timeout above zero"):
+        Timeouts(**{field: value})  # type: ignore[arg-type]
+
+
+def test_a_config_file_name_too_long_is_a_config_error(no_file: str) -> None:
+    too_long = "/tmp/" + "x" * 5000
+    for arguments in ({"profile": "p"}, {}):
+        with pytest.raises(ConfigError, match="cannot be read"):
+            resolve(arguments, {}, config_file=too_long)
+
+
 def test_a_credential_of_only_whitespace_counts_as_not_given(no_file: str) -> None:
     config = resolve(
         {"host": "h.example.com", "token": " \n"},
@@ -1119,7 +1191,7 @@ def test_an_unused_credential_is_not_checked(no_file: str) -> None:
     ],
 )
 def test_hosts_with_whitespace_or_control_characters_are_refused(host: str) -> None:
-    with pytest.raises(ConfigError, match="whitespace or a control character"):
+    with pytest.raises(ConfigError, match="whitespace, a backslash or a control character"):
         normalize_host(host)
 
 
