@@ -156,7 +156,8 @@ class Timeouts:
 
     `connect` bounds opening a connection, `read` and `write` each network read or write,
     `pool` the wait for a free pooled connection, and `total` one whole call including every
-    retry and backoff (None: no overall deadline).
+    retry and backoff (None: no overall deadline). The aiohttp transport does not apply
+    `write` to the writes of a request's body: there, `total` bounds them.
     """
 
     connect: float = attrs.field(default=10.0, converter=_connect)

@@ -692,6 +692,8 @@ _WORKSPACE_WIDE = re.compile(
 _RETRY_DELAY = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
 _DELTA_SECONDS = re.compile(r"[0-9]+")
 """RFC 9110 ``delay-seconds = 1*DIGIT``: ASCII digits only (no sign, fraction, exponent, ``_``)."""
+_FOREVER: Final = 1e18
+"""Seconds: the advised wait when the one given is longer than anyone means (31 billion years)."""
 _REQUEST_ID_HEADERS = ("x-request-id", "x-databricks-request-id")
 _MAX_TEXT_MESSAGE = 500
 
@@ -889,7 +891,9 @@ def parse_retry_after(
     if value:
         value = value.strip(" \t")
         if _DELTA_SECONDS.fullmatch(value):
-            return float(int(value))
+            # Past 15 digits, longer than any wait anyone means: int() of 4,301 digits and
+            # float() of 309 raise, where this must never raise.
+            return float(value) if len(value) <= 15 else _FOREVER
         try:
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
@@ -903,5 +907,5 @@ def parse_retry_after(
         if str(detail.get("@type", "")).endswith("RetryInfo"):
             match = _RETRY_DELAY.match(str(detail.get("retry_delay", "")))
             if match:
-                return float(match.group(1))
+                return min(float(match.group(1)), _FOREVER)
     return None

@@ -80,6 +80,16 @@ class _MarkingRequest(aiohttp.ClientRequest):
                 # aiohttp is about to send the same request again on its own: refuse, so
                 # nothing of the second copy is written.
                 raise _NotSentAgain(ConnectionError("the server closed the connection"))
+            protocol = conn.protocol
+            if protocol is None or protocol.should_close:
+                # A kept-alive connection that received bytes while it sat in the pool (a
+                # second response nobody asked for): they would be read as this request's
+                # answer, a `jobs/create` "answered" without being sent. Nothing is written;
+                # the connection is dropped and the error says not sent.
+                conn.close()
+                raise aiohttp.ServerDisconnectedError(
+                    "a kept-alive connection held data nobody asked for; it was closed"
+                )
             record.sent = True
         return await super().send(conn)
 
@@ -167,6 +177,13 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                     allow_redirects=False,
                 ) as response:
                     record.status = response.status
+                    if response.status < 200:  # a final answer is 2xx to 5xx (httpx agrees)
+                        raise aiohttp.ClientResponseError(
+                            response.request_info,
+                            (),
+                            status=response.status,
+                            message="an answer with an informational status is not valid HTTP",
+                        )
                     content = await self._read(response, request)
                     if "Content-Encoding" not in response.headers:
                         return Answer(response.status, response.raw_headers, content)

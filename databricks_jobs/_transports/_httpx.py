@@ -110,6 +110,7 @@ class TracingHTTPTransport(httpx.AsyncBaseTransport):
                     raise too_large(request, self._max_body)
                 assert isinstance(response.stream, httpx.AsyncByteStream)
                 body = await read_capped(response.stream, request, self._max_body)
+                _no_reuse_if_more_arrived(response.stream)
             finally:
                 await response.aclose()
             return reread(response, body, request, self._max_body)
@@ -127,6 +128,31 @@ class TracingHTTPTransport(httpx.AsyncBaseTransport):
         """Close the pooled connections; later requests raise `ClientClosedError`."""
         self._closed = True
         await self._inner.aclose()
+
+
+def _no_reuse_if_more_arrived(stream: httpx.AsyncByteStream) -> None:
+    """Keep a connection out of the pool when bytes followed the answer just read.
+
+    A server (or something on the way) that sends a second response after the one asked for
+    would have it taken as the answer of the connection's next request: a `jobs/create`
+    answered with another job's id, and every answer after it shifted by one. httpcore puts
+    a connection back in the pool without looking at h11's buffer, so h11 is told the
+    exchange failed (`h11.Connection.send_failed`), and httpcore closes the connection.
+    The way to h11's state runs through httpx's and httpcore's private attributes; where they
+    differ (another httpcore release) nothing is done, and a test tells.
+    """
+    state = getattr(
+        getattr(
+            getattr(getattr(stream, "_httpcore_stream", None), "_stream", None),
+            "_connection",
+            None,
+        ),
+        "_h11_state",
+        None,
+    )
+    trailing = getattr(state, "trailing_data", None)
+    if trailing is not None and trailing[0]:
+        state.send_failed()  # type: ignore[union-attr]
 
 
 def from_httpx(exc: httpx.TransportError, request: httpx.Request, *, sent: bool) -> DatabricksError:
