@@ -1,4 +1,4 @@
-"""A throwaway certificate authority and a server certificate for 127.0.0.1 (TLS tests)."""
+"""A throwaway certificate authority and a server certificate it signed (TLS tests)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,18 @@ def _write_key(key: ec.EllipticCurvePrivateKey, path: Path) -> None:
     )
 
 
-def make_certificates(directory: Path) -> tuple[Path, Path, Path]:
-    """Write a CA and a server certificate for 127.0.0.1; return (certificate, key, CA)."""
+def make_certificates(
+    directory: Path,
+    name: str = "127.0.0.1",
+    alternatives: list[x509.GeneralName] | None = None,
+) -> tuple[Path, Path, Path]:
+    """Write a CA and a server certificate for `name`; return (certificate, key, CA).
+
+    The certificate's subject alternative names are `alternatives` (by default the address
+    127.0.0.1), which is what a client checks the host name against.
+    """
+    if alternatives is None:
+        alternatives = [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
     now = dt.datetime.now(dt.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "brickjobs test CA")])
@@ -58,16 +68,13 @@ def make_certificates(directory: Path) -> tuple[Path, Path, Path]:
     key = ec.generate_private_key(ec.SECP256R1())
     certificate = (
         x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
         .issuer_name(ca_name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
+        .add_extension(x509.SubjectAlternativeName(alternatives), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
         )

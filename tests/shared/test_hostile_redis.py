@@ -33,9 +33,6 @@ import anyio
 import coredis
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from databricks_jobs import (
     ConfigError,
@@ -48,6 +45,7 @@ from databricks_jobs import (
 from databricks_jobs._shared_budget import RedisBoundBudget
 from databricks_jobs.shared import RedisBudget
 
+from .certificates import make_certificates
 from .redis_server import RedisServer
 from .test_shared_budget import LIST, serving, workspace
 
@@ -450,71 +448,6 @@ async def test_the_fake_server_serves_a_true_answer(
 # -- 3. rediss:// checks the host name --------------------------------------------------------
 
 
-def _write_key(key: ec.EllipticCurvePrivateKey, path: Path) -> None:
-    path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-
-
-def certificates_for(
-    directory: Path, name: str, alternatives: list[x509.GeneralName]
-) -> tuple[Path, Path, Path]:
-    """A throwaway CA and a server certificate it signed for `alternatives`: (cert, key, CA)."""
-    now = dt.datetime.now(dt.UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "brickjobs hostile test CA")])
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName(alternatives), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    paths = directory / "server.crt", directory / "server.key", directory / "ca.crt"
-    paths[0].write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    _write_key(key, paths[1])
-    paths[2].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    return paths
-
-
 CERTIFICATES: dict[str, tuple[str, list[x509.GeneralName]]] = {
     "another name": ("evil.example", [x509.DNSName("evil.example")]),
     "127.0.0.1 and localhost": (
@@ -549,7 +482,7 @@ async def test_rediss_without_a_context_checks_the_host_name(
     certificate: str,
 ) -> None:
     name, alternatives = CERTIFICATES[certificate]
-    files = certificates_for(tmp_path, name, alternatives)
+    files = make_certificates(tmp_path, name, alternatives)
     # The process trusts the throwaway CA, as it trusts a public one: only the name differs.
     monkeypatch.setenv("SSL_CERT_FILE", str(files[2]))
     caplog.set_level(logging.WARNING, LOGGER)
