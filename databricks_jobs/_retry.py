@@ -275,10 +275,10 @@ class _Wait(tenacity.wait.wait_base):
         error = retry_state.outcome.exception() if retry_state.outcome else None
         advised = getattr(error, "retry_after", None)
         if isinstance(advised, int | float):
-            wait = float(advised)
-            if error is not None and throttled(error):
-                # Retried until the budget: a "Retry-After: 0" must not become a tight loop.
-                wait = max(wait, self._policy.initial_backoff)
+            # A "Retry-After: 0" (or a date already past) must not retry back to back: a
+            # throttled 429 is retried until the budget, and a 503 would spend its attempts
+            # at once on a service that asked for a pause.
+            wait = max(float(advised), self._policy.initial_backoff)
             return min(wait, self._policy.max_retry_after)
         policy = self._policy
         exponent = min(retry_state.attempt_number - 1, 60)

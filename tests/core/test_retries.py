@@ -287,10 +287,13 @@ async def test_never_makes_one_attempt_even_for_a_429(anyio_backend: str) -> Non
     assert route.call_count == 1
 
 
-async def test_a_429_advising_no_wait_still_waits_the_initial_backoff(anyio_backend: str) -> None:
+@pytest.mark.parametrize("status", [429, 503])
+async def test_an_answer_advising_no_wait_still_waits_the_initial_backoff(
+    anyio_backend: str, status: int
+) -> None:
     clock = VirtualClock()
     routes = router()
-    answer = httpx.Response(429, json={"message": "slow"}, headers={"Retry-After": "0"})
+    answer = httpx.Response(status, json={"message": "slow"}, headers={"Retry-After": "0"})
     route = routes.get("/x").mock(side_effect=[answer, answer, httpx.Response(200, json={})])
     policy = RetryPolicy(initial_backoff=0.5, jitter=0)
     async with mock_workspace(routes, clock=clock, retry=policy) as ws:
