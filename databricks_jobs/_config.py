@@ -23,7 +23,6 @@ import logging
 import math
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Final, Literal, TypeAlias
@@ -240,7 +239,7 @@ def control_character(text: str) -> str | None:
     if text.isprintable():  # one C call for the common text
         return None
     for char in text:
-        if not char.isprintable() or unicodedata.category(char) == "Cc":
+        if not char.isprintable():  # control characters (Cc) included
             return f"U+{ord(char):04X}"
     return None
 
