@@ -22,16 +22,18 @@ combos = pytest.mark.parametrize(("anyio_backend", "transport"), COMBOS)
 
 
 def workspace(url: str, transport: object, **options: Any) -> Workspace:
-    """A Workspace on `url` with `transport`: no retries, a virtual clock, no environment."""
-    return Workspace(
-        host=url,
-        token="dapi-loopback",
-        transport=transport,  # type: ignore[arg-type]
-        retry=RetryPolicy.never(),
-        clock=VirtualClock(),
-        env={},
-        **options,
-    )
+    """A Workspace on `url` with `transport`: no retries, a virtual clock, no environment.
+
+    `options` go to `Workspace` and win over these defaults (``token=None`` with a client id
+    and secret for OAuth, ``retry=`` for retries).
+    """
+    defaults: dict[str, Any] = {
+        "token": "dapi-loopback",
+        "retry": RetryPolicy.never(),
+        "clock": VirtualClock(),
+        "env": {},
+    }
+    return Workspace(host=url, transport=transport, **{**defaults, **options})
 
 
 @attrs.define

@@ -28,14 +28,13 @@ from databricks_jobs import (
     AuthError,
     DatabricksError,
     PermissionDenied,
-    RetryPolicy,
     Unauthenticated,
     VirtualClock,
     Workspace,
 )
 
 from .fakes import mock_workspace, router
-from .loopback import Exchange, combos, loopback_server
+from .loopback import Exchange, combos, loopback_server, workspace
 
 pytestmark = pytest.mark.anyio
 
@@ -299,15 +298,7 @@ async def test_a_redirect_from_the_token_endpoint_is_not_followed(
 
     async with loopback_server(behaviour) as server:
         url = server.url
-        ws = Workspace(
-            host=url,
-            client_id="app-1",
-            client_secret=SECRET,
-            transport=transport,  # type: ignore[arg-type]
-            retry=RetryPolicy.never(),
-            clock=VirtualClock(),
-            env={},
-        )
+        ws = workspace(url, transport, token=None, client_id="app-1", client_secret=SECRET)
         async with ws:
             with anyio.fail_after(20), pytest.raises(DatabricksError) as caught:
                 await ws.request("GET", "/api/2.2/jobs/list")

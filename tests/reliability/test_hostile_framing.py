@@ -22,7 +22,6 @@ from databricks_jobs import (
     DatabricksError,
     OutcomeUnknown,
     RetryPolicy,
-    Workspace,
 )
 from databricks_jobs._errors import parse_retry_after
 from databricks_jobs.models import JobSettings
@@ -77,13 +76,7 @@ async def test_bytes_that_arrive_on_an_idle_connection_never_answer_a_write(
             await exchange.stream.send(answer(200, {"job_id": 2}))
 
     async with loopback_server(behaviour) as server:
-        ws = Workspace(
-            host=server.url,
-            token="dapi-loopback",
-            transport=transport,  # type: ignore[arg-type]
-            retry=RetryPolicy(attempts=2, initial_backoff=0.01),
-            env={},
-        )
+        ws = workspace(server.url, transport, retry=RetryPolicy(attempts=2, initial_backoff=0.01))
         async with ws:
             with anyio.fail_after(BOUND):
                 assert (await ws.jobs.get(1)).job_id == 1
